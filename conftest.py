@@ -1,0 +1,66 @@
+"""Shared test fixtures.
+
+The test database is prepared once per run with the areas of DI Yogyakarta
+(province 34) and the demo community, built through the real services. Tests
+run inside transactions that roll back, so each starts from that state.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+DEMO_PROVINCES = ["34"]
+
+
+def _prepare_database() -> None:
+    from berdaya.areas.models import Village
+    from berdaya.areas.services import areas_load
+    from berdaya.demo.community import demo_create, demo_exists
+
+    if not Village.objects.filter(code__startswith="34.").exists():
+        areas_load(provinces=DEMO_PROVINCES)
+    if not demo_exists():
+        demo_create()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _prepare_database()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo community, as objects fetched from the prepared database."""
+    from berdaya.areas.models import Village
+    from berdaya.core.models import User
+    from berdaya.demo.community import (
+        ORGANISATION_NAME,
+        PROGRAMME_NAME,
+        USERS,
+        VILLAGES,
+        DemoCommunity,
+    )
+    from berdaya.organisations.models import Organisation
+    from berdaya.programmes.models import Programme
+
+    _prepare_database()  # after a transactional test flushed the tables
+    return DemoCommunity(
+        organisation=Organisation.objects.get(name=ORGANISATION_NAME),
+        programme=Programme.objects.get(name=PROGRAMME_NAME),
+        villages={code: Village.objects.get(code=code) for code in VILLAGES},
+        users={username: User.objects.get(username=username) for username, *_ in USERS},
+    )
+
+
+@pytest.fixture
+def login(demo):
+    """`login("manajer")` returns a test client signed in as that demo user."""
+
+    def _login(username: str) -> Client:
+        client = Client()
+        client.force_login(demo.users[username])
+        return client
+
+    return _login

@@ -1,0 +1,3 @@
+from berdaya.cli import main
+
+main()

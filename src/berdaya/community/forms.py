@@ -1,0 +1,64 @@
+"""Forms of the community profile: they parse input; `services` validate and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from berdaya.registry.forms import DATE, MarksInvalid
+
+from .models import CapitalItem, Institution, PastProgramme
+
+
+class _ModelForm(MarksInvalid, forms.ModelForm):
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class InstitutionForm(_ModelForm):
+    class Meta:
+        model = Institution
+        fields = [
+            "kind",
+            "name",
+            "description",
+            "members",
+            "since_year",
+            "meets",
+            "active",
+            "strength",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class PastProgrammeForm(_ModelForm):
+    class Meta:
+        model = PastProgramme
+        fields = [
+            "name",
+            "run_by",
+            "approach",
+            "start_year",
+            "end_year",
+            "experience",
+            "what_people_said",
+            "continued",
+            "lessons",
+        ]
+        widgets = {
+            "what_people_said": forms.Textarea(attrs={"rows": 3}),
+            "lessons": forms.Textarea(attrs={"rows": 3}),
+            "continued": forms.NullBooleanSelect,
+        }
+
+
+class CapitalItemForm(_ModelForm):
+    class Meta:
+        model = CapitalItem
+        fields = ["capital", "description", "strength", "source", "recorded_on"]
+        widgets = {"recorded_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.initial.setdefault("recorded_on", timezone.localdate())

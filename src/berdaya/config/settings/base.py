@@ -1,0 +1,202 @@
+"""Settings shared by every environment.
+
+Every value that differs between machines comes from the environment (or a
+`.env` file at the project root, which `make run` creates with fresh keys).
+The settings that exist are listed in docs/settings.md; a test keeps the two
+in step.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+SRC_DIR = Path(__file__).resolve().parents[2]  # src/berdaya
+PROJECT_DIR = SRC_DIR.parents[1]  # the repository root
+
+env = environ.Env()
+environ.Env.read_env(PROJECT_DIR / ".env", overwrite=False)
+
+
+def secret(name: str) -> str:
+    """A required secret, taken literally.
+
+    django-environ reads a value that starts with "$" as the name of another
+    variable, and Django's own key generator can produce such a secret key.
+    """
+    value = env.ENVIRON.get(name)
+    if not value:
+        raise ImproperlyConfigured(f"Set the {name} environment variable (see docs/settings.md).")
+    return value
+
+
+DEBUG = env.bool("BERDAYA_DEBUG", default=False)
+SECRET_KEY = secret("BERDAYA_SECRET_KEY")
+ALLOWED_HOSTS = env.list("BERDAYA_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("BERDAYA_CSRF_TRUSTED_ORIGINS", default=[])
+
+# Personal-data keys (UU PDP No. 27/2022). FIELD_KEYS encrypt NIK/KK at rest: the
+# first key encrypts, every key decrypts, so a new key is rotated in by putting it
+# first (see docs/privacy.md). HASH_KEY makes the keyed hash used for exact
+# look-ups and duplicate detection; it cannot be rotated without re-hashing.
+BERDAYA_FIELD_KEYS = env.list("BERDAYA_FIELD_KEYS")
+BERDAYA_HASH_KEY = secret("BERDAYA_HASH_KEY")
+
+# Where `npm install` put the front-end packages and the area data.
+NODE_MODULES_DIR = Path(env.str("BERDAYA_NODE_MODULES", default=str(PROJECT_DIR / "node_modules")))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "auditlog",
+    "django_tasks",
+    "django_tasks_db",
+    # Berdaya, in the order of the 5P cycle after the foundations.
+    "berdaya.core",
+    "berdaya.areas",
+    "berdaya.organisations",
+    "berdaya.programmes",
+    "berdaya.registry",
+    "berdaya.facilitation",
+    "berdaya.groups",
+    "berdaya.planning",
+    "berdaya.community",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "berdaya.core.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "berdaya.core.middleware.ExpiredSessionMiddleware",
+    "berdaya.core.middleware.BerdayaErrorMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+]
+
+ROOT_URLCONF = "berdaya.config.urls"
+WSGI_APPLICATION = "berdaya.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "berdaya.core.context_processors.workspace",
+            ],
+        },
+    },
+]
+
+# SQLite is the embedded default; PostgreSQL is production (DATABASE_URL=postgres://...).
+DATABASE_URL = env.str(
+    "DATABASE_URL", default=f"sqlite:///{PROJECT_DIR / 'var' / 'berdaya.sqlite3'}"
+)
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # WAL lets readers work while a writer writes; IMMEDIATE takes the write
+            # lock at BEGIN so two writers queue instead of failing half-way.
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA busy_timeout=5000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("BERDAYA_CONN_MAX_AGE", default=60))
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:dashboard"
+LOGOUT_REDIRECT_URL = "core:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+SESSION_COOKIE_AGE = env.int("BERDAYA_SESSION_AGE", default=60 * 60 * 12)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Indonesian first, English second.
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "berdaya_language"
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env.str("BERDAYA_TIME_ZONE", default="Asia/Jakarta")
+
+STATIC_URL = "static/"
+STATIC_ROOT = PROJECT_DIR / "var" / "static"
+# Third-party assets are served straight from node_modules (installed from
+# package-lock.json), never copied into the repository.
+STATICFILES_DIRS = [
+    SRC_DIR / "static",
+    ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
+    ("vendor/pico", NODE_MODULES_DIR / "@picocss" / "pico" / "css"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Background jobs (imports) in the database: no extra server. `berdaya db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+MEDIA_ROOT = Path(env.str("BERDAYA_MEDIA_ROOT", default=str(PROJECT_DIR / "var" / "media")))
+# Uploads larger than this are refused before they are read (imports, photos).
+BERDAYA_MAX_UPLOAD_BYTES = env.int("BERDAYA_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# Photos and documents of activities.
+BERDAYA_MAX_ATTACHMENT_BYTES = env.int("BERDAYA_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# django-auditlog: who changed what, when. NIK/KK are excluded per model, not masked.
+AUDITLOG_INCLUDE_ALL_MODELS = False
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("BERDAYA_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # The request logger prints URLs, which may carry search terms typed by users.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        # DEBUG (with BERDAYA_DEBUG) prints every SQL statement with its parameters:
+        # identifiers in them are already encrypted or hashed (a test checks it).
+        "django.db.backends": {"level": env.str("BERDAYA_SQL_LOG_LEVEL", default="INFO")},
+    },
+}

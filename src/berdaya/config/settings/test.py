@@ -1,0 +1,28 @@
+"""Settings for the test suite: fixed throw-away keys, fast password hashing."""
+
+import os
+
+os.environ.setdefault(
+    "BERDAYA_SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment-0123456789"
+)
+# Fixed test keys (32 random bytes, url-safe base64), never used outside tests.
+os.environ.setdefault(
+    "BERDAYA_FIELD_KEYS",
+    "dGVzdC1rZXktZm9yLXRlc3RzLW9ubHktMzItYnl0ZXM=",
+)
+os.environ.setdefault("BERDAYA_HASH_KEY", "dGVzdC1oYXNoLWtleS1mb3ItdGVzdHMtb25seS0zMmI=")
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": env.str("BERDAYA_TEST_SQLITE", default=":memory:")}
+
+# Static files come from the finders; nothing is collected for tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# Background jobs run inline in tests, so an import finishes within the request.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

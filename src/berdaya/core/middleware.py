@@ -1,0 +1,113 @@
+"""Tell people why they are back at the login page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.utils.translation import gettext as _
+
+
+class ExpiredSessionMiddleware:
+    """Say "your session has ended" instead of showing a bare login page.
+
+    The session cookie expires in the browser when the session expires on the
+    server, so its absence tells nothing. A separate, long-lived marker cookie
+    (no personal data: just "this browser was signed in") is set while signed in
+    and removed on sign-out; a marker without a session means the session ended
+    (timeout, sign-out elsewhere, password change).
+
+    For htmx requests the client is told to load the login page in full, so a
+    fragment swap never shows a login form inside a table cell.
+    """
+
+    MARKER = "berdaya_was_signed_in"
+    MARKER_AGE = 60 * 60 * 24 * 90
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        had_marker = request.COOKIES.get(self.MARKER) == "1"
+        was_signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        signed_in = request.user.is_authenticated
+        if signed_in and not had_marker:
+            response.set_cookie(
+                self.MARKER,
+                "1",
+                max_age=self.MARKER_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        elif was_signed_in and not signed_in:  # signed out on purpose: no warning next time
+            response.delete_cookie(self.MARKER, samesite="Lax")
+        elif (
+            had_marker
+            and not signed_in
+            and response.status_code == 302
+            and _goes_to_login(response)
+        ):
+            messages.warning(request, _("Your session has ended. Please sign in again."))
+            response.delete_cookie(self.MARKER, samesite="Lax")
+            if getattr(request, "htmx", False):
+                response["HX-Redirect"] = response["Location"]
+        return response
+
+
+def _goes_to_login(response) -> bool:
+    from django.urls import reverse
+
+    return response["Location"].startswith(reverse(settings.LOGIN_URL))
+
+
+class BerdayaErrorMiddleware:
+    """Turn a `BerdayaError` that escaped a view into a readable 4xx page or JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import JsonResponse
+        from django.shortcuts import render
+
+        from .errors import BerdayaError
+
+        if not isinstance(exception, BerdayaError):
+            return None
+        if request.path.startswith("/api/") or "application/json" in request.headers.get(
+            "Accept", ""
+        ):
+            return JsonResponse(
+                {"error": {"message": exception.message, "field": exception.field}},
+                status=exception.status_code,
+            )
+        return render(
+            request, "error.html", {"message": exception.message}, status=exception.status_code
+        )
+
+
+class LanguageMiddleware:
+    """Bahasa Indonesia unless the user chose otherwise.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, and many phones
+    in Indonesia are set to English; the product promise is Indonesian first, so
+    only the language switch (a cookie) changes it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

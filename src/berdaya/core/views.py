@@ -1,0 +1,71 @@
+"""Pages every user sees: sign-in, dashboard, workspace switch, health, audit trail."""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import audit
+from .dashboard import dashboard_figures
+from .errors import BerdayaError
+from .workspace import workspace_choose, workspace_for
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+def dashboard(request):
+    workspace = workspace_for(request)
+    figures = dashboard_figures(user=request.user, workspace=workspace)
+    return render(request, "core/dashboard.html", {"figures": figures, "workspace": workspace})
+
+
+@require_POST
+def workspace_switch(request):
+    try:
+        workspace_choose(
+            request,
+            programme_id=request.POST.get("programme") or None,
+            village_code=request.POST.get("village"),
+        )
+    except BerdayaError as error:
+        messages.error(request, error.message)
+    response = redirect("core:dashboard")
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = request.headers.get("HX-Current-URL") or "/"
+    return response
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    """For load balancers and uptime checks: is the database reachable?"""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any driver error means "down"; the details go to the log only
+        import logging
+
+        logging.getLogger(__name__).exception("Health check: database unreachable")
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+
+
+def audit_log(request):
+    entries = audit.entries_visible_to(request.user)
+    if entries is None:
+        raise Http404(_("Only organisation administrators can read the audit trail."))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "LogEntry": LogEntry})

@@ -1,0 +1,7 @@
+from auditlog.registry import auditlog
+
+from .models import ActionTask, PlanningCycle, Vote
+
+auditlog.register(PlanningCycle)
+auditlog.register(Vote)
+auditlog.register(ActionTask)

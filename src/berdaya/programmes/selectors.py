@@ -1,0 +1,112 @@
+"""Reads of programmes, always through the access rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.db.models import Q, QuerySet
+
+from berdaya.areas.models import Village
+from berdaya.core.access import (
+    get_visible_or_404,
+    organisation_ids_for,
+    village_codes_for,
+    visible_to,
+)
+from berdaya.core.dates import years_before
+
+from .models import Cadre, Programme, ProgrammeVillage
+
+
+def programmes_visible_to(user) -> QuerySet[Programme]:
+    return visible_to(user, Programme.objects.select_related("organisation"))
+
+
+def programme_get(*, user, pk: int) -> Programme:
+    return get_visible_or_404(user, Programme.objects.select_related("organisation"), pk=pk)
+
+
+def programme_villages(*, user, programme: Programme) -> QuerySet[Village]:
+    """The villages of `programme` that `user` may see."""
+    return (
+        programme.villages.filter(
+            code__in=village_codes_for(user, organisation_id=programme.organisation_id)
+        )
+        .select_related("district__regency__province")
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class CriticalMass:
+    """Progress toward the programme's target share of empowered adults in a village."""
+
+    adults: int
+    empowered: int  # active cadres, plus adults who proposed or decided in the last year
+    target_percent: int | None
+
+    @property
+    def share(self) -> Fraction | None:
+        return Fraction(self.empowered, self.adults) if self.adults else None
+
+    @property
+    def reached(self) -> bool | None:
+        if self.target_percent is None or self.share is None:
+            return None
+        return self.share * 100 >= self.target_percent
+
+
+def critical_mass(*, user, programme: Programme, village_code: str, on) -> CriticalMass:
+    """Who counts as empowered is documented in docs/ARCHITECTURE.md ("critical mass")."""
+    from berdaya.facilitation.models import Attendance
+    from berdaya.registry.models import Person
+
+    coverage = get_visible_or_404(
+        user,
+        ProgrammeVillage.objects.filter(programme=programme),
+        village_id=village_code,
+    )
+    adult_birth = years_before(on, 18)
+    adults = Person.objects.filter(
+        organisation_id=programme.organisation_id,
+        household__village_id=village_code,
+        status=Person.Status.PRESENT,
+        birth_date__lte=adult_birth,
+    )
+    cadres = Cadre.objects.filter(
+        organisation_id=programme.organisation_id, until__isnull=True, since__lte=on
+    ).values("person_id")
+    active_voices = (
+        Attendance.objects.filter(
+            activity__programme=programme,
+            activity__held_on__gt=years_before(on, 1),
+            activity__held_on__lte=on,
+        )
+        .filter(Q(proposed=True) | Q(decided=True))
+        .values("person_id")
+    )
+    empowered = adults.filter(Q(pk__in=cadres) | Q(pk__in=active_voices)).count()
+    return CriticalMass(adults.count(), empowered, coverage.empowered_target_percent)
+
+
+def cadres_of(*, user, programme: Programme) -> QuerySet[Cadre]:
+    """Cadres of the programme's organisation living in its villages the user works in."""
+    villages = programme.villages.values("code")
+    return (
+        visible_to(user, Cadre.objects.filter(organisation_id=programme.organisation_id))
+        .filter(person__household__village_id__in=villages)
+        .select_related("person__household__village")
+        .order_by("until", "person__name", "pk")
+    )
+
+
+def cadre_get(*, user, programme: Programme, pk: int) -> Cadre:
+    return get_visible_or_404(user, cadres_of(user=user, programme=programme), pk=pk)
+
+
+def may_manage(user, programme: Programme) -> bool:
+    """Whether `user` may change the programme's plan and targets (its managers, admins)."""
+    from berdaya.organisations.models import Role
+
+    return programme.organisation_id in organisation_ids_for(user, roles={Role.ADMIN, Role.MANAGER})

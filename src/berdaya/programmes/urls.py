@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("", views.programme_list, name="list"),
+    path("<int:programme_id>/", views.programme_detail, name="detail"),
+    path("<int:programme_id>/linimasa/", views.programme_timeline, name="timeline"),
+    path("<int:programme_id>/kader/", views.cadre_list, name="cadres"),
+    path("<int:programme_id>/kader/<int:cadre_id>/selesai/", views.cadre_end, name="cadre-end"),
+    path("<int:programme_id>/massa-kritis/", views.critical_mass_page, name="critical-mass"),
+]

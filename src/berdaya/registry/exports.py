@@ -1,0 +1,335 @@
+"""CSV and XLSX exports of the households and persons a user may see.
+
+De-identified by default: no names, no NIK or KK, no exact birth date (the age in
+years instead), no address or GPS point, and pseudonymous ids (`H-…`, `P-…`: a keyed
+hash of the row, stable across exports so the two files join, meaningless without
+the server's key). Dusun, RW and RT stay, because planning needs them.
+
+With names and full NIK/KK ("identified") only for managers and administrators, for
+a stated purpose. Every export, identified or not, is recorded in
+`PersonalDataAccess` with its row count (UU PDP asks controllers to account for it).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from berdaya.core.access import grants_for
+from berdaya.core.errors import PermissionDenied, ValidationFailed
+from berdaya.core.models import PersonalDataAccess
+from berdaya.organisations.models import Role
+
+from . import indicators
+from .models import Consent, Enrolment, Household, HouseholdSurvey, Person
+
+HOUSEHOLDS, PERSONS = "households", "persons"
+CSV, XLSX = "csv", "xlsx"
+
+SURVEY_COLUMNS = (
+    "surveyed_on",
+    "floor",
+    "wall",
+    "roof",
+    "water",
+    "water_minutes",
+    "sanitation",
+    "electricity",
+    "cooking_fuel",
+    "assets",
+    "land_m2",
+    "cattle",
+    "goats",
+    "poultry",
+    "income_band",
+    "expenditure_band",
+    "monthly_expenditure",
+    "has_savings",
+    "has_debt",
+    "child_deaths_5y",
+    "disasters",
+)
+HOUSEHOLD_COLUMNS = (
+    "household",
+    "village_code",
+    "village",
+    "dusun",
+    "rw",
+    "rt",
+    "status",
+    "members",
+    "female_head",
+    "head_age",
+    "poverty_status",
+    "deprivation_score",
+    *SURVEY_COLUMNS,
+    "schemes",
+    "consent_mapping",
+)
+HOUSEHOLD_IDENTIFIED = ("head_name", "kk", "address")
+PERSON_COLUMNS = (
+    "person",
+    "household",
+    "village_code",
+    "dusun",
+    "rw",
+    "rt",
+    "sex",
+    "age",
+    "relation",
+    "marital_status",
+    "education",
+    "attending_school",
+    "occupation",
+    "disabilities",
+    "chronic_illness",
+    "pregnant",
+    "undernourished",
+    "status",
+    "household_poverty_status",
+)
+PERSON_IDENTIFIED = ("name", "nik", "birth_date", "kk")
+
+
+def pseudonym(kind: str, pk: int) -> str:
+    """A stable id that reveals nothing without the server's key: H-3f9a0c21d4e7."""
+    key = settings.BERDAYA_HASH_KEY.encode()
+    digest = hmac.new(key, f"export:{kind}:{pk}".encode(), hashlib.sha256).hexdigest()
+    return f"{kind[0].upper()}-{digest[:12]}"
+
+
+@dataclass
+class ExportFile:
+    filename: str
+    content_type: str
+    content: bytes
+    rows: int
+
+
+def _plain(value):
+    """A pandas/numpy scalar as a Python value; missing (NA, NaN) as None."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return 1 if value else 0
+    if isinstance(value, list | tuple | set):
+        return " ".join(str(v) for v in sorted(value))
+    return value
+
+
+def _managed(user) -> Q:
+    """Households where `user` is a manager or administrator (identified exports)."""
+    condition = Q(pk__in=[])
+    for grant in grants_for(user):
+        if grant.role in {Role.ADMIN, Role.MANAGER}:
+            condition |= Q(
+                organisation_id=grant.organisation_id, village_id__in=grant.village_codes
+            )
+    return condition
+
+
+def _household_rows(households: QuerySet[Household], *, identified: bool, today) -> Iterable[list]:
+    table = indicators.household_table(households, today=today)
+    statuses = indicators.poverty(table)
+    facts = {row.household_id: row for row in table.itertuples(index=False)}
+    surveys = {
+        s.pk: s
+        for s in HouseholdSurvey.objects.filter(
+            pk__in=households.order_by().values("latest_survey_id")
+        )
+    }
+    schemes: dict[int, list[str]] = defaultdict(list)
+    for household_id, code in Enrolment.objects.filter(
+        household__in=households.order_by().values("pk"), until__isnull=True
+    ).values_list("household_id", "scheme__code"):
+        schemes[household_id].append(code)
+    consented = set(
+        Consent.objects.filter(
+            household__in=households.order_by().values("pk"),
+            purpose=Consent.Purpose.MAPPING,
+            withdrawn_on__isnull=True,
+        ).values_list("household_id", flat=True)
+    )
+    present = Person.objects.filter(status=Person.Status.PRESENT, relation=Person.Relation.HEAD)
+    heads = dict(
+        present.filter(household__in=households.order_by().values("pk")).values_list(
+            "household_id", "name"
+        )
+    )
+    for household in households.select_related("village").order_by("village_id", "pk"):
+        fact = facts.get(household.pk)
+        survey = surveys.get(household.latest_survey_id)
+        poverty = statuses.get(household.pk, indicators.UNKNOWN)
+        row = [
+            pseudonym(HOUSEHOLDS, household.pk),
+            household.village_id,
+            household.village.name,
+            household.dusun,
+            household.rw,
+            household.rt,
+            household.status,
+            _plain(fact.household_size) if fact else 0,
+            _plain(fact.female_head) if fact else None,
+            _plain(fact.head_age) if fact else None,
+            poverty.status,
+            None if poverty.score is None else round(poverty.score, 4),
+            *[getattr(survey, name) if survey else None for name in SURVEY_COLUMNS],
+            sorted(schemes.get(household.pk, [])),
+            household.pk in consented,
+        ]
+        if identified:
+            row += [heads.get(household.pk, ""), household.kk, household.address]
+        yield [_cell(value) for value in row]
+
+
+def _person_rows(households: QuerySet[Household], *, identified: bool, today) -> Iterable[list]:
+    table = indicators.household_table(households, today=today)
+    statuses = indicators.poverty(table)
+    persons = (
+        Person.objects.filter(household__in=households.order_by().values("pk"))
+        .select_related("household")
+        .order_by("household__village_id", "household_id", "pk")
+    )
+    for person in persons:
+        household = person.household
+        row = [
+            pseudonym(PERSONS, person.pk),
+            pseudonym(HOUSEHOLDS, household.pk),
+            household.village_id,
+            household.dusun,
+            household.rw,
+            household.rt,
+            person.sex,
+            indicators.age_on(person.birth_date, today),
+            person.relation,
+            person.marital_status,
+            person.education,
+            person.attending_school,
+            person.occupation,
+            person.disabilities,
+            person.chronic_illness,
+            person.pregnant,
+            person.undernourished,
+            person.status,
+            statuses.get(household.pk, indicators.UNKNOWN).status,
+        ]
+        if identified:
+            row += [person.name, person.nik, person.birth_date, household.kk]
+        yield [_cell(value) for value in row]
+
+
+def _csv(header, rows) -> tuple[bytes, int]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    # A byte-order mark, so that Excel reads the names' accents right.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8"), count
+
+
+def _xlsx(header, rows, *, title: str) -> tuple[bytes, int]:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(list(header))
+    count = 0
+    for row in rows:
+        sheet.append(row)
+        count += 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), count
+
+
+@transaction.atomic
+def registry_export(
+    *,
+    user,
+    households: QuerySet[Household],
+    level: str = HOUSEHOLDS,
+    file_format: str = CSV,
+    identified: bool = False,
+    purpose: str = "",
+) -> ExportFile:
+    """A file of `households` (already scoped to the user, with their filters) or of their
+    members; logged per organisation in PersonalDataAccess."""
+    if level not in {HOUSEHOLDS, PERSONS} or file_format not in {CSV, XLSX}:
+        raise ValidationFailed(_("Choose households or persons, and CSV or XLSX."))
+    if identified:
+        if not any(g.role in {Role.ADMIN, Role.MANAGER} for g in grants_for(user)):
+            raise PermissionDenied(
+                _("Only managers and administrators can export names and NIK/KK.")
+            )
+        if len(purpose.strip()) < 5:
+            raise ValidationFailed(_("Say why you need names and NIK/KK."), field="purpose")
+        households = households.filter(_managed(user))
+    today = timezone.localdate()
+    if level == HOUSEHOLDS:
+        header = list(HOUSEHOLD_COLUMNS) + (list(HOUSEHOLD_IDENTIFIED) if identified else [])
+        rows = _household_rows(households, identified=identified, today=today)
+    else:
+        header = list(PERSON_COLUMNS) + (list(PERSON_IDENTIFIED) if identified else [])
+        rows = _person_rows(households, identified=identified, today=today)
+    if file_format == CSV:
+        content, count = _csv(header, rows)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        content, count = _xlsx(header, rows, title=level)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    _log(user, households, level=level, identified=identified, purpose=purpose)
+    kind = "identitas" if identified else "anonim"
+    filename = f"berdaya-{level}-{kind}-{today:%Y%m%d}.{file_format}"
+    return ExportFile(filename, content_type, content, count)
+
+
+def _log(user, households: QuerySet[Household], *, level, identified, purpose) -> None:
+    """One PersonalDataAccess row per organisation, with that organisation's row count."""
+    counts: dict[int, int] = defaultdict(int)
+    source = (
+        households.order_by().values_list("organisation_id", flat=True)
+        if level == HOUSEHOLDS
+        else Person.objects.filter(household__in=households.order_by().values("pk")).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    for organisation_id in source:
+        counts[organisation_id] += 1
+    action = (
+        PersonalDataAccess.Action.EXPORT_IDENTIFIED
+        if identified
+        else PersonalDataAccess.Action.EXPORT
+    )
+    # An empty export is recorded too, under the user's first organisation.
+    organisations = counts or {g.organisation_id: 0 for g in grants_for(user)[:1]}
+    for organisation_id, rows in sorted(organisations.items()):
+        PersonalDataAccess.objects.create(
+            user=user,
+            organisation_id=organisation_id,
+            action=action,
+            object_type="person" if level == PERSONS else "household",
+            object_id="",
+            row_count=rows,
+            purpose=purpose.strip()[:200],
+        )

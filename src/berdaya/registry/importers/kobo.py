@@ -1,0 +1,96 @@
+"""KoboToolbox XLSX exports.
+
+Export with "XML values and headers" (group paths included or not). The first
+sheet holds one row per submission with `_index`, `_uuid` and
+`_submission_time`; each repeat group has a sheet of its own (`anggota` for the
+members) whose `_parent_index` points at the submission's `_index`. A
+select-multiple answer comes as one column of space-separated codes, as 0/1
+columns (`rumah/aset/tv`), or both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
+
+from ..xlsform import MEMBERS_REPEAT, Form
+from .base import Importer, ParseResult, Progress
+from .linked import Layout, assemble
+from .tables import Table, TableError, file_problem, xlsx_tables
+
+LAYOUT = Layout(
+    tool="KoboToolbox",
+    key="_index",
+    parent="_parent_index",
+    # rootUuid (newer KoboToolbox) stays when a submission is edited; _uuid may not.
+    uuid=("meta/rootUuid", "rootUuid", "_uuid", "meta/instanceID", "instanceID"),
+    submitted=("_submission_time",),
+    uuid_named="_uuid",
+)
+
+
+def _main_and_members(tables: list[Table], filename: str) -> tuple[Table, Table]:
+    mains = [t for t in tables if t.has(LAYOUT.key) and not t.has(LAYOUT.parent)]
+    repeats = [t for t in tables if t.has(LAYOUT.parent)]
+    if not mains:
+        raise TableError(
+            file_problem(
+                filename,
+                _(
+                    "No sheet has the %(column)s column of a KoboToolbox export: export "
+                    "the data as XLS with “XML values and headers”."
+                )
+                % {"column": LAYOUT.key},
+                column=LAYOUT.key,
+            )
+        )
+    named = [t for t in repeats if t.name == MEMBERS_REPEAT]
+    if named:
+        members = named[0]
+    elif len(repeats) == 1:
+        members = repeats[0]
+    else:
+        raise TableError(
+            file_problem(
+                filename,
+                _(
+                    "No sheet for the household members: a KoboToolbox export has one "
+                    "named “%(sheet)s” with a %(column)s column."
+                )
+                % {"sheet": MEMBERS_REPEAT, "column": LAYOUT.parent},
+            )
+        )
+    return mains[0], members
+
+
+class KoboImporter(Importer):
+    source = "kobo"
+
+    def parse(
+        self,
+        data: bytes,
+        *,
+        filename: str,
+        form: Form,
+        column_map: Mapping[str, str] | None = None,
+        village_code: str = "",
+        progress: Progress | None = None,
+    ) -> ParseResult:
+        try:
+            main, members = _main_and_members(xlsx_tables(data, filename), filename)
+        except TableError as exc:
+            return ParseResult(errors=[exc.problem])
+        try:
+            return assemble(
+                self,
+                main,
+                members,
+                layout=LAYOUT,
+                form=form,
+                column_map=column_map,
+                village_code=village_code,
+                progress=progress,
+            )
+        except TableError as exc:  # a sheet that breaks off half-way
+            return ParseResult(errors=[exc.problem])

@@ -1,0 +1,191 @@
+"""Exports with a main table of submissions and a table of repeat rows linked to it.
+
+KoboToolbox links by `_index` / `_parent_index`, ODK Central by `KEY` / `PARENT_KEY`;
+the rest (matching columns, reading answers, attaching members) is the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from ..records import Problem, Where
+from ..xlsform import HOUSEHOLD, MEMBER, Form
+from . import values
+from .base import (
+    REQUIRED_KEYS,
+    Importer,
+    ParseResult,
+    Progress,
+    TableInfo,
+    bind,
+    household_from_answers,
+    member_from_answers,
+    missing_required,
+    needs_mapping,
+    read_answers,
+    submission_id,
+    unmatched_warnings,
+)
+from .tables import Table
+
+PROGRESS_EVERY = 5000
+
+
+@dataclass(frozen=True)
+class Layout:
+    tool: str  # "KoboToolbox", "ODK Central": named in problems
+    key: str  # the main table's row id
+    parent: str  # the repeat table's link to it
+    uuid: tuple[str, ...]  # columns with the submission's id, the first found is used
+    submitted: tuple[str, ...]  # columns with the submission time
+    uuid_named: str  # the id column named in a problem when none is found
+
+
+def _first(header, names) -> str:
+    return next((name for name in names if name in header), "")
+
+
+def _missing_column(table: Table, column: str, tool: str) -> Problem:
+    return Problem(
+        1,
+        table.name,
+        column,
+        "",
+        _("This column of a %(tool)s export is missing.") % {"tool": tool},
+    )
+
+
+def _positions(bindings, *others: int) -> set[int]:
+    """The columns the bindings (and the link columns) read."""
+    found = {i for i in others if i >= 0}
+    for binding in bindings:
+        if binding.index >= 0:
+            found.add(binding.index)
+        found.update(binding.options.values())
+    return found
+
+
+def assemble(
+    importer: Importer,
+    main: Table,
+    members: Table,
+    *,
+    layout: Layout,
+    form: Form,
+    column_map: Mapping[str, str] | None,
+    village_code: str,
+    progress: Progress | None,
+) -> ParseResult:
+    fields = importer.fields(form)
+    household_questions = [q for q in fields if q.level == HOUSEHOLD]
+    member_questions = [q for q in fields if q.level == MEMBER]
+    result = ParseResult(
+        tables={
+            HOUSEHOLD: TableInfo(main.name, list(main.header)),
+            MEMBER: TableInfo(members.name, list(members.header)),
+        }
+    )
+    household_bindings, household_unmatched = bind(main, household_questions, column_map)
+    member_bindings, member_unmatched = bind(members, member_questions, column_map)
+    result.unmatched = household_unmatched + member_unmatched
+    uuid_column = _first(main.header, layout.uuid)
+    submitted_column = _first(main.header, layout.submitted)
+    result.column_names = {
+        **{b.key: b.column for b in (*household_bindings, *member_bindings)},
+        "members": members.name,
+        "uuid": uuid_column or layout.uuid_named,
+    }
+    if "gps" in result.column_names:
+        result.column_names.setdefault("latitude", result.column_names["gps"])
+        result.column_names.setdefault("longitude", result.column_names["gps"])
+
+    structural = []
+    if not main.has(layout.key):
+        structural.append(_missing_column(main, layout.key, layout.tool))
+    if not members.has(layout.parent):
+        structural.append(_missing_column(members, layout.parent, layout.tool))
+    if not uuid_column:
+        structural.append(_missing_column(main, layout.uuid_named, layout.tool))
+    if structural:
+        result.errors = structural
+        return result
+    if needs_mapping(result.unmatched, column_map):
+        result.mapping_needed = True
+        return result
+    result.errors = missing_required(
+        member_unmatched, member_questions, members.name, REQUIRED_KEYS
+    )
+    if result.errors:
+        return result
+    table_of = {key: main.name for key in household_unmatched}
+    table_of.update({key: members.name for key in member_unmatched})
+    result.warnings = unmatched_warnings(result.unmatched, fields, table_of)
+
+    header = main.header
+    key_index, uuid_index = header.index(layout.key), header.index(uuid_column)
+    submitted_index = header.index(submitted_column) if submitted_column else -1
+    total = main.size + members.size
+    by_key = {}
+    errors = result.errors
+    read = 0
+    for number, row in main.rows(
+        _positions(household_bindings, key_index, uuid_index, submitted_index)
+    ):
+        where = Where(number, main.name)
+        width = len(row)
+        key = values.text(row[key_index]) if key_index < width else ""
+        answers = read_answers(row, household_bindings, where, errors)
+        if not key:
+            errors.append(Problem(number, main.name, layout.key, "", _("This cell is empty.")))
+            continue
+        if key in by_key:
+            errors.append(
+                Problem(
+                    number,
+                    main.name,
+                    layout.key,
+                    key,
+                    _("Another row has the same value (row %(row)d).")
+                    % {"row": by_key[key].where.row},
+                )
+            )
+            continue
+        record = household_from_answers(
+            answers,
+            where=where,
+            village_code=village_code,
+            uuid=submission_id(row[uuid_index]) if uuid_index < width else "",
+            at=values.timestamp(row[submitted_index]) if 0 <= submitted_index < width else None,
+        )
+        by_key[key] = record
+        result.records.append(record)
+        read += 1
+        if progress and total and read % PROGRESS_EVERY == 0:
+            progress(min(1.0, read / total))
+    parent_index = members.header.index(layout.parent)
+    for number, row in members.rows(_positions(member_bindings, parent_index)):
+        where = Where(number, members.name)
+        parent = values.text(row[parent_index]) if parent_index < len(row) else ""
+        record = by_key.get(parent)
+        if record is None:
+            errors.append(
+                Problem(
+                    number,
+                    members.name,
+                    layout.parent,
+                    parent,
+                    _("No household in “%(sheet)s” has this %(column)s.")
+                    % {"sheet": main.name, "column": layout.key},
+                )
+            )
+            continue
+        answers = read_answers(row, member_bindings, where, errors)
+        record.members.append(member_from_answers(answers, where=where))
+        read += 1
+        if progress and total and read % PROGRESS_EVERY == 0:
+            progress(min(1.0, read / total))
+    result.rows = read
+    return result

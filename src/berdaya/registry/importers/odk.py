@@ -1,0 +1,95 @@
+"""ODK Central CSV zip exports ("All data and media files" or "CSV files").
+
+The zip holds `<form id>.csv` with one row per submission (`SubmissionDate`
+first, group paths joined by `-`, `meta-instanceID` and `KEY`) and one
+`<form id>-<repeat>.csv` per repeat group whose `PARENT_KEY` is the
+submission's `KEY`. A GPS point is split into `…-Latitude`, `…-Longitude`,
+`…-Altitude` and `…-Accuracy`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
+
+from ..xlsform import MEMBERS_REPEAT, Form
+from .base import Importer, ParseResult, Progress
+from .linked import Layout, assemble
+from .tables import Table, TableError, file_problem, zip_csv_tables
+
+LAYOUT = Layout(
+    tool="ODK Central",
+    key="KEY",
+    parent="PARENT_KEY",
+    # KEY is the submission's first instance id and stays when the submission is edited.
+    uuid=("KEY", "meta-instanceID", "instanceID"),
+    submitted=("SubmissionDate",),
+    uuid_named="KEY",
+)
+
+
+def _main_and_members(tables: list[Table], filename: str) -> tuple[Table, Table]:
+    mains = [t for t in tables if t.has(LAYOUT.key) and not t.has(LAYOUT.parent)]
+    repeats = [t for t in tables if t.has(LAYOUT.parent)]
+    if not mains:
+        raise TableError(
+            file_problem(
+                filename,
+                _(
+                    "The zip has no main CSV: ODK Central puts one named after the form "
+                    "(“<form>.csv”) with a %(column)s column and no %(parent)s column."
+                )
+                % {"column": LAYOUT.key, "parent": LAYOUT.parent},
+            )
+        )
+    named = [t for t in repeats if t.name.lower().endswith(f"-{MEMBERS_REPEAT}.csv")]
+    if named:
+        members = named[0]
+    elif len(repeats) == 1:
+        members = repeats[0]
+    else:
+        raise TableError(
+            file_problem(
+                filename,
+                _(
+                    "The zip has no CSV for the household members: ODK Central names it "
+                    "“<form>-%(repeat)s.csv”, with a %(column)s column."
+                )
+                % {"repeat": MEMBERS_REPEAT, "column": LAYOUT.parent},
+            )
+        )
+    main = next((t for t in mains if t.has("SubmissionDate")), mains[0])
+    return main, members
+
+
+class OdkImporter(Importer):
+    source = "odk"
+
+    def parse(
+        self,
+        data: bytes,
+        *,
+        filename: str,
+        form: Form,
+        column_map: Mapping[str, str] | None = None,
+        village_code: str = "",
+        progress: Progress | None = None,
+    ) -> ParseResult:
+        try:
+            main, members = _main_and_members(zip_csv_tables(data, filename), filename)
+        except TableError as exc:
+            return ParseResult(errors=[exc.problem])
+        try:
+            return assemble(
+                self,
+                main,
+                members,
+                layout=LAYOUT,
+                form=form,
+                column_map=column_map,
+                village_code=village_code,
+                progress=progress,
+            )
+        except TableError as exc:  # a sheet that breaks off half-way
+            return ParseResult(errors=[exc.problem])

@@ -1,0 +1,130 @@
+"""Reading the tables inside uploads: XLSX as spreadsheet programs write it, CSV, cells."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.utils import translation
+from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+
+from berdaya.registry.importers import values
+from berdaya.registry.importers.samples import xlsx_bytes
+from berdaya.registry.importers.tables import TableError, csv_table, xlsx_tables
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def _saved(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_saved_by_openpyxl_with_shared_strings_dates_and_rich_text():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "data"
+    sheet.append(["nama", "tanggal_lahir", "jumlah", "catatan", "ya"])
+    rich = CellRichText(["Sri ", TextBlock(InlineFont(b=True), "Rahayu")])
+    sheet.append([rich, datetime.date(1983, 5, 5), 3, "a & b <c>", True])
+    sheet.append([None, None, None, None, None])  # an empty row is skipped
+    sheet.append(["Paijo", datetime.datetime(1980, 3, 12, 0, 0), 2.5, None, False])
+    [table] = xlsx_tables(_saved(workbook), "data.xlsx")
+    assert table.name == "data"
+    assert table.header == ["nama", "tanggal_lahir", "jumlah", "catatan", "ya"]
+    assert list(table.rows()) == [
+        (2, ["Sri Rahayu", datetime.datetime(1983, 5, 5), 3, "a & b <c>", True]),
+        (4, ["Paijo", datetime.datetime(1980, 3, 12), 2.5, None, False]),
+    ]
+
+
+def _workbook_with_sheet(sheet_xml: str) -> bytes:
+    """A workbook whose only sheet is `sheet_xml`, as another program might write it."""
+    template = io.BytesIO(xlsx_bytes([("data", [["a"]])]))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = sheet_xml.encode()
+            target.writestr(item, content)
+    return buffer.getvalue()
+
+
+def test_cells_with_their_attributes_in_another_order_are_read_by_the_slow_path():
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<sheetData>"
+        '<row r="1"><c t="inlineStr" r="A1"><is><t>nik</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>nama</t></is></c></row>'
+        '<row r="2"><c t="inlineStr" r="A2"><is><t>3403061203800901</t></is></c>'
+        '<c r="C2"><v>7</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    [table] = xlsx_tables(_workbook_with_sheet(sheet), "x.xlsx")
+    assert table.header == ["nik", "nama"]
+    assert list(table.rows()) == [(2, ["3403061203800901", None, 7])]
+
+
+def test_only_the_needed_cells_are_read_when_asked():
+    [table] = xlsx_tables(xlsx_bytes([("data", [["a", "b", "c"], [1, 2, 3]])]), "x.xlsx")
+    assert list(table.rows({2})) == [(2, [None, None, 3])]
+
+
+def test_a_zip_that_is_not_a_workbook():
+    with pytest.raises(TableError) as caught:
+        xlsx_tables(b"PK\x03\x04" + b"\x00" * 50, "x.xlsx")
+    assert caught.value.problem.reason == "“x.xlsx” is not a readable XLSX workbook."
+
+
+def test_csv_with_quoted_newlines_counts_rows_as_a_spreadsheet_does():
+    table = csv_table(b'nama,catatan\n"Sri","baris satu\nbaris dua"\nPaijo,\n', "d.csv")
+    assert list(table.rows()) == [(2, ["Sri", "baris satu\nbaris dua"]), (3, ["Paijo", ""])]
+
+
+@pytest.mark.parametrize(
+    ("reader", "cell", "expected"),
+    [
+        (values.date, "2025-02-05", datetime.date(2025, 2, 5)),
+        (values.date, "05/02/2025", datetime.date(2025, 2, 5)),
+        (values.date, datetime.datetime(2025, 2, 5, 7, 0), datetime.date(2025, 2, 5)),
+        (values.integer, 3.0, 3),
+        (values.integer, " 12 ", 12),
+        (values.yes_no, "ya", True),
+        (values.yes_no, "TIDAK", False),
+        (values.yes_no, 1, True),
+        (values.choices, "tv  phone,radio", ["tv", "phone", "radio"]),
+        (values.geopoint, "-7.95 110.6 120 5", (-7.95, 110.6)),
+        (values.text, 12.0, "12"),
+    ],
+)
+def test_cells_are_read_as_their_question_expects(reader, cell, expected):
+    assert reader(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("reader", "cell", "reason"),
+    [
+        (values.date, "2025-02-31", "This date does not exist on the calendar."),
+        (values.date, "kemarin", "Not a date: write it as YYYY-MM-DD (or DD/MM/YYYY)."),
+        (values.integer, "dua", "Expected a whole number, 0 or more."),
+        (values.integer, 2.5, "Expected a whole number, 0 or more."),
+        (values.yes_no, "mungkin", "Expected yes or no."),
+        (values.geopoint, "-7.95", "Not a GPS point (latitude longitude)."),
+        (values.identifier, 3403061203800901, "Stored as a number"),
+    ],
+)
+def test_unreadable_cells_say_why_without_quoting_the_cell(reader, cell, reason):
+    with pytest.raises(values.BadValue) as caught:
+        reader(cell)
+    assert caught.value.reason.startswith(reason)
+    assert str(cell) not in caught.value.reason

@@ -1,0 +1,174 @@
+"""Every view honours the access rule (see tests/isolation.py for how the walk works)."""
+
+import datetime
+
+import pytest
+from django.test import override_settings
+
+from berdaya.organisations.models import Organisation
+from berdaya.organisations.services import organisation_create
+from berdaya.programmes.services import programme_create
+from berdaya.registry.models import Household, Person
+from berdaya.registry.services import MemberInput, household_register
+
+from .isolation import World, check_routes, routes
+
+VILLAGE_A = "34.03.06.2002"  # Girisekar: pendamping.girisekar's village
+VILLAGE_B = "34.03.07.2003"  # Sidoharjo
+
+
+@pytest.fixture
+def world(demo, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # activity photos of the walk
+    # Another organisation works only in village B, with its own programme and household.
+    other = organisation_create(name="CSR PT Semen Nusantara", kind=Organisation.Kind.COMPANY)
+    programme_b = programme_create(
+        organisation=other,
+        name="Program Air Bersih Sidoharjo",
+        start_date=datetime.date(2025, 3, 1),
+        planned_duration_months=36,
+        village_codes=[VILLAGE_B],
+    ).programme
+    household_register(
+        organisation=other,
+        village=demo.villages[VILLAGE_B],
+        members=[MemberInput(name="Sarjono", sex=Person.Sex.MALE, relation=Person.Relation.HEAD)],
+    )
+    household_a = Household.objects.filter(village_id=VILLAGE_A).first()
+    # A household of the facilitator's own organisation, but in village B.
+    household_b = Household.objects.filter(
+        village_id=VILLAGE_B, organisation=demo.organisation
+    ).first()
+    community = {code: _community_records(demo, code) for code in (VILLAGE_A, VILLAGE_B)}
+    return World(
+        facilitator=demo.users["pendamping.girisekar"],
+        objects_a={
+            "village_code": VILLAGE_A,
+            "programme_id": str(demo.programme.pk),
+            "household_id": str(household_a.pk),
+            **_registry_records(household_a),
+            **community[VILLAGE_A],
+            **_accompaniment_records(demo, VILLAGE_A),
+            "import_id": _import_job(demo, VILLAGE_A),
+        },
+        objects_b={
+            "village_code": VILLAGE_B,
+            "programme_id": str(programme_b.pk),
+            "household_id": str(household_b.pk),
+            **_registry_records(household_b),
+            **community[VILLAGE_B],
+            **_accompaniment_records(demo, VILLAGE_B),
+            "import_id": _import_job(demo, VILLAGE_B),
+        },
+    )
+
+
+def _registry_records(household) -> dict[str, str]:
+    """A member and a consent of `household` (registry pages keyed by person and consent)."""
+    return {
+        "person_id": str(household.members.order_by("pk").first().pk),
+        "consent_id": str(household.consents.order_by("pk").first().pk),
+    }
+
+
+def _community_records(demo, code: str) -> dict[str, str]:
+    """An institution, an earlier programme and a capital item of the demo organisation."""
+    from berdaya.community import services
+
+    where = {
+        "user": demo.users["manajer"],
+        "organisation": demo.organisation,
+        "village": demo.villages[code],
+    }
+    institution = services.institution_create(**where, kind="arisan", name="Arisan RT 01")
+    programme = services.past_programme_create(
+        **where, name="PNPM Mandiri", approach="credit", experience="mixed"
+    )
+    item = services.capital_item_create(
+        **where,
+        capital="natural",
+        description="Telaga kering di musim kemarau",
+        strength=2,
+        recorded_on=datetime.date(2025, 2, 1),
+    )
+    return {
+        "institution_id": str(institution.pk),
+        "past_programme_id": str(programme.pk),
+        "capital_item_id": str(item.pk),
+    }
+
+
+def _accompaniment_records(demo, code: str) -> dict[str, str]:
+    """An activity (with a photo), a group, a plan and a cadre of the demo in `code`."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from berdaya.facilitation.models import Activity
+    from berdaya.facilitation.services import attachment_add
+    from berdaya.groups.models import Group
+    from berdaya.planning.models import PlanningCycle
+    from berdaya.programmes.models import Cadre
+
+    mine = {"organisation": demo.organisation}
+    activity = Activity.objects.filter(**mine, village_id=code).order_by("pk").first()
+    photo = SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64)
+    attachment = attachment_add(activity=activity, upload=photo, user=None)
+    return {
+        "activity_id": str(activity.pk),
+        "attachment_id": str(attachment.pk),
+        "group_id": str(Group.objects.filter(**mine, village_id=code).first().pk),
+        "cycle_id": str(PlanningCycle.objects.filter(**mine, village_id=code).first().pk),
+        "cadre_id": str(
+            Cadre.objects.filter(**mine, person__household__village_id=code).first().pk
+        ),
+    }
+
+
+def test_every_url_honours_the_access_rule(world):
+    assert check_routes(world) == []
+
+
+def test_the_walk_covers_the_apps_views():
+    names = {route.name for route in routes()}
+    assert {"registry:household-detail", "programmes:detail", "areas:village-detail"} <= names
+
+
+@override_settings(ROOT_URLCONF="tests.leaky_urls")
+def test_the_walk_catches_a_view_that_forgets_the_access_rule(world):
+    problems = check_routes(world)
+    assert any(p.startswith("leaky-household") and "expected 404" in p for p in problems)
+    assert any(p.startswith("leaky-public") and "anonymous got 200" in p for p in problems)
+    # Nothing else is reported: the walk points at the culprits only.
+    assert all(p.startswith("leaky-") for p in problems), problems
+
+
+def test_the_walk_refuses_an_unknown_url_keyword(world, settings):
+    from django.urls import path
+
+    import tests.leaky_urls as leaky
+
+    extra = [path("pinjaman/<int:loan_id>/", leaky.leaky_public, name="unknown-kwarg")]
+    module = type(leaky)("tests._unknown_kwarg_urls")
+    module.urlpatterns = [*leaky.project_urlpatterns, *extra]
+    import sys
+
+    sys.modules[module.__name__] = module
+    try:
+        settings.ROOT_URLCONF = module.__name__
+        problems = check_routes(world)
+    finally:
+        del sys.modules[module.__name__]
+    assert any("unknown-kwarg" in p and "loan_id" in p for p in problems)
+
+
+def _import_job(demo, village_code: str) -> str:
+    from berdaya.registry.models import ImportJob
+
+    job = ImportJob.objects.create(
+        organisation=demo.organisation,
+        village_id=village_code,
+        source=ImportJob.Source.TEMPLATE,
+        filename="walk.csv",
+        status=ImportJob.Status.FAILED,
+        created_by=demo.users["manajer"],
+    )
+    return str(job.pk)
