@@ -102,3 +102,25 @@ class AssessmentForm(BerdayaForm):
         return {
             key: (data[f"score_{key}"], data[f"evidence_{key}"]) for key, _l, _g in self.criteria
         }
+
+
+class CriterionForm(BerdayaForm):
+    label = forms.CharField(label=_("Criterion"), max_length=200, required=False)
+    guidance = forms.CharField(
+        label=_("What each score means"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, max_num=12)
+
+
+class RubricForm(BerdayaForm):
+    name = forms.CharField(label=_("Name of the rubric"), max_length=200)
+    reason = forms.CharField(
+        label=_("Why the rubric changes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the earlier version. Not needed for the programme's first rubric."),
+    )

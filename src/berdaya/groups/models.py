@@ -7,6 +7,7 @@ the programme chooses, and every assessment is kept.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from berdaya.core.access import Scope
@@ -101,14 +102,25 @@ class GroupMember(models.Model):
 
 
 class MaturityRubric(models.Model):
-    """How a programme judges a group's maturity: criteria scored 1-4 with evidence."""
+    """How a programme judges a group's maturity: criteria scored 1-4 with evidence.
+
+    A rubric is never edited in place: changing it makes a new version (the
+    newest is the programme's current rubric), so every past assessment keeps
+    the criteria it was scored against.
+    """
 
     programme = models.ForeignKey(
         "programmes.Programme", models.CASCADE, null=True, blank=True, related_name="rubrics"
     )
     name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("why it changed"), blank=True)
 
     class Meta:
+        ordering = ["programme_id", "-created_at", "-pk"]
         verbose_name = _("maturity rubric")
         verbose_name_plural = _("maturity rubrics")
 

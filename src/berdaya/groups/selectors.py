@@ -74,12 +74,28 @@ def assessments_of(group: Group) -> list[AssessmentSummary]:
 
 
 def rubric_for(group: Group) -> MaturityRubric | None:
-    """The rubric of the group's programme (its first), or None if it has none yet."""
+    """The current rubric of the group's programme, or None if it has none yet."""
+    return current_rubric(group.programme_id)
+
+
+def current_rubric(programme_id: int | None) -> MaturityRubric | None:
+    """The newest version of a programme's rubric (None: the default applies)."""
     return (
-        MaturityRubric.objects.filter(programme=group.programme_id)
+        MaturityRubric.objects.filter(programme=programme_id)
         .prefetch_related("criteria")
-        .order_by("pk")
+        .order_by("-created_at", "-pk")
         .first()
+    )
+
+
+def rubric_versions(programme_id: int) -> list[MaturityRubric]:
+    """Every version of the programme's rubric, newest first, with how often each was used."""
+    return list(
+        MaturityRubric.objects.filter(programme=programme_id)
+        .select_related("created_by")
+        .prefetch_related("criteria")
+        .annotate(times_used=Count("assessments"))
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from berdaya.core.access import village_codes_for
 from berdaya.core.errors import PermissionDenied, ValidationFailed
@@ -21,15 +26,26 @@ from .models import (
     RubricCriterion,
 )
 
-# The default rubric: six criteria scored 1-4 (programmes can make their own).
+# The default rubric: six criteria scored 1-4. Programmes change it on the
+# rubric page; its labels are stored in the programme's language (Indonesian).
 DEFAULT_CRITERIA = (
-    ("governance", "Governance: leaders chosen and replaced by the members, rules followed"),
-    ("participation", "Participation: members attend, speak and decide"),
-    ("finance", "Financial management: books kept, reported to members, money safe"),
-    ("planning", "Planning: the group sets and reviews its own plans"),
-    ("networking", "Networking: links with village government, other groups, services"),
-    ("self_reliance", "Self-reliance: keeps going and funds itself without the facilitator"),
+    (
+        "governance",
+        gettext_lazy("Governance: leaders chosen and replaced by the members, rules followed"),
+    ),
+    ("participation", gettext_lazy("Participation: members attend, speak and decide")),
+    ("finance", gettext_lazy("Financial management: books kept, reported to members, money safe")),
+    ("planning", gettext_lazy("Planning: the group sets and reviews its own plans")),
+    (
+        "networking",
+        gettext_lazy("Networking: links with village government, other groups, services"),
+    ),
+    (
+        "self_reliance",
+        gettext_lazy("Self-reliance: keeps going and funds itself without the facilitator"),
+    ),
 )
+MIN_CRITERIA, MAX_CRITERIA = 2, 12
 
 
 @transaction.atomic
@@ -98,13 +114,110 @@ def group_member_leave(*, membership: GroupMember, left_on: datetime.date) -> Gr
 
 
 def rubric_default(*, programme=None) -> MaturityRubric:
-    """The programme's rubric, creating the default one if it has none."""
-    rubric = MaturityRubric.objects.filter(programme=programme).order_by("pk").first()
+    """The programme's current rubric, creating the default one if it has none."""
+    rubric = (
+        MaturityRubric.objects.filter(programme=programme).order_by("-created_at", "-pk").first()
+    )
     if rubric:
         return rubric
-    rubric = MaturityRubric.objects.create(programme=programme, name=_("Group maturity"))
-    for order, (key, label) in enumerate(DEFAULT_CRITERIA):
-        RubricCriterion.objects.create(rubric=rubric, key=key, label=label, order=order)
+    with translation.override(settings.LANGUAGE_CODE):
+        rubric = MaturityRubric.objects.create(programme=programme, name=_("Group maturity"))
+        RubricCriterion.objects.bulk_create(
+            RubricCriterion(rubric=rubric, key=key, label=str(label), order=order)
+            for order, (key, label) in enumerate(DEFAULT_CRITERIA)
+        )
+    return rubric
+
+
+def _key_for(label: str) -> str:
+    """A short slug of the label, cut at a word, with room for a "-2" suffix."""
+    slug = slugify(label) or "criterion"
+    if len(slug) > 36:
+        slug = slug[:37].rsplit("-", 1)[0] or slug[:36]
+    return slug
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    label: str
+    guidance: str = ""
+
+
+@transaction.atomic
+def rubric_revise(
+    *,
+    programme,
+    name: str,
+    criteria: Sequence[CriterionInput],
+    user,
+    reason: str = "",
+) -> MaturityRubric:
+    """Make a new version of the programme's rubric; earlier assessments keep theirs.
+
+    A criterion whose label is unchanged keeps its key, so scores stay comparable
+    across versions.
+    """
+    from berdaya.programmes.selectors import may_manage
+
+    if not may_manage(user, programme):
+        raise PermissionDenied(_("Only the programme's managers change its rubric."))
+    name = name.strip()
+    rows = [
+        CriterionInput(c.label.strip(), c.guidance.strip()) for c in criteria if c.label.strip()
+    ]
+    if not name:
+        raise ValidationFailed(_("Give the rubric a name."), field="name")
+    if not MIN_CRITERIA <= len(rows) <= MAX_CRITERIA:
+        raise ValidationFailed(
+            _("A rubric has between %(min)d and %(max)d criteria; this one has %(count)d.")
+            % {"min": MIN_CRITERIA, "max": MAX_CRITERIA, "count": len(rows)},
+            field="criteria",
+        )
+    seen: set[str] = set()
+    for row in rows:
+        folded = row.label.casefold()
+        if folded in seen:
+            raise ValidationFailed(
+                _("The criterion “%(label)s” appears twice.") % {"label": row.label},
+                field="criteria",
+            )
+        seen.add(folded)
+    previous = (
+        MaturityRubric.objects.select_for_update()
+        .filter(programme=programme)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    previous_keys = {}
+    if previous is not None:
+        old = list(previous.criteria.order_by("order", "pk"))
+        if previous.name == name and [(c.label, c.guidance) for c in old] == [
+            (r.label, r.guidance) for r in rows
+        ]:
+            raise ValidationFailed(_("Nothing changed in the rubric."), field="criteria")
+        if not reason.strip():
+            raise ValidationFailed(
+                _("Say why the rubric changes: it is kept with the earlier version."),
+                field="reason",
+            )
+        previous_keys = {c.label.casefold(): c.key for c in old}
+    rubric = MaturityRubric.objects.create(
+        programme=programme, name=name, created_by=user, reason=reason.strip()
+    )
+    used: set[str] = set()
+    made = []
+    for order, row in enumerate(rows):
+        key = previous_keys.get(row.label.casefold()) or _key_for(row.label)
+        base, n = key, 2
+        while key in used:
+            key, n = f"{base}-{n}", n + 1
+        used.add(key)
+        made.append(
+            RubricCriterion(
+                rubric=rubric, key=key, label=row.label[:200], guidance=row.guidance, order=order
+            )
+        )
+    RubricCriterion.objects.bulk_create(made)
     return rubric
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:group_id>/anggota/", views.member_add, name="member-add"),
     path("<int:group_id>/anggota/keluar/", views.member_leave, name="member-leave"),
     path("<int:group_id>/penilaian/", views.group_assess, name="assess"),
+    path("rubrik/program/<int:programme_id>/", views.programme_rubric, name="rubric"),
 ]

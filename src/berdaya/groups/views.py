@@ -13,13 +13,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from berdaya.core.errors import ValidationFailed
+from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.core.workspace import workspace_for
 from berdaya.facilitation.forms import show_error
 from berdaya.facilitation.selectors import person_for, recording_villages
+from berdaya.programmes.selectors import may_manage, programme_get
 
 from . import charts, selectors, services
-from .forms import AssessmentForm, GroupFilterForm, GroupForm, LeaveForm, MemberForm
+from .forms import (
+    AssessmentForm,
+    CriterionFormSet,
+    GroupFilterForm,
+    GroupForm,
+    LeaveForm,
+    MemberForm,
+    RubricForm,
+)
 from .maturity import STAGES
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -208,4 +217,55 @@ def group_assess(request, group_id: int):
         "groups/assessment_form.html",
         {"group": group, "form": form, "rubric": rubric},
         status=status,
+    )
+
+
+@GET_POST
+def programme_rubric(request, programme_id: int):
+    """The programme's maturity rubric: its managers change it, every version is kept."""
+    programme = programme_get(user=request.user, pk=programme_id)
+    manages = may_manage(request.user, programme)
+    current = selectors.current_rubric(programme.pk)
+    if current is not None:
+        rows = [{"label": c.label, "guidance": c.guidance} for c in current.criteria.all()]
+        name = current.name
+    else:  # the default applies until the programme saves its own
+        rows = [{"label": str(label), "guidance": ""} for _key, label in services.DEFAULT_CRITERIA]
+        name = _("Group maturity")
+    formset = CriterionFormSet(_posted(request), initial=rows, prefix="criterion")
+    form = RubricForm(_posted(request), initial={"name": name})
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied(_("Only the programme's managers change its rubric."))
+        if form.is_valid() and formset.is_valid():
+            try:
+                services.rubric_revise(
+                    programme=programme,
+                    name=form.cleaned_data["name"],
+                    criteria=[
+                        services.CriterionInput(f.get("label", ""), f.get("guidance", ""))
+                        for f in formset.cleaned_data
+                    ],
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                )
+            except ValidationFailed as error:
+                show_error(form, error)  # by its field, or above the form
+            else:
+                messages.success(request, _("The rubric was saved; the next assessments use it."))
+                return redirect("groups:rubric", programme_id=programme.pk)
+    invalid = bool(form.errors or formset.total_error_count())
+    return render(
+        request,
+        "groups/rubric.html",
+        {
+            "programme": programme,
+            "current": current,
+            "default_rows": rows if current is None else None,
+            "form": form,
+            "formset": formset,
+            "manages": manages,
+            "versions": selectors.rubric_versions(programme.pk),
+        },
+        status=422 if invalid else 200,
     )

@@ -2,6 +2,7 @@
 
 Graph algorithms run in memory (igraph, scipy.sparse), so every input becomes a pandas
 DataFrame here: an Ibis table is executed (`to_pandas()`), a file is read by its extension.
+Files are read and written by `berdaya.analysis._io`, shared with the poverty measures.
 """
 
 from __future__ import annotations
@@ -13,45 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._io import check_writable, read_frame, write_table
 from ..errors import AnalysisError
 
-FILE_TYPES = {".csv": "CSV", ".xlsx": "Excel", ".parquet": "Parquet", ".pq": "Parquet"}
-
-
-def file_type(path: str | os.PathLike[str], action: str = "read") -> str:
-    """The lower-case suffix of `path`, or an AnalysisError naming the types we know."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in FILE_TYPES:
-        shown = f"'{suffix}'" if suffix else "no extension"
-        known = ", ".join(FILE_TYPES)
-        raise AnalysisError(f"cannot {action} {path}: unknown file type ({shown}); use {known}")
-    return suffix
-
-
-def read_file(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """A CSV, XLSX or Parquet file as a DataFrame. CSV cells are read as text (ids keep
-    their leading zeros); blank cells are missing."""
-    path = Path(path)
-    suffix = file_type(path)
-    if not path.is_file():
-        raise AnalysisError(f"file not found: {path}")
-    if path.stat().st_size == 0:
-        raise AnalysisError(f"{path} is empty")
-    try:
-        if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-        elif suffix == ".xlsx":
-            frame = pd.read_excel(path, engine="openpyxl")
-        else:
-            frame = pd.read_parquet(path)
-    except pd.errors.EmptyDataError:
-        raise AnalysisError(f"{path} is empty") from None
-    except Exception as error:  # the readers' own errors, shown as one line
-        text = str(error).strip()
-        message = text.splitlines()[0] if text else type(error).__name__
-        raise AnalysisError(f"cannot read {path}: {message}") from None
-    return frame
+__all__ = ["as_frame", "check_writable", "ids", "require_columns", "write_file"]
 
 
 def as_frame(table: Any, what: str) -> pd.DataFrame:
@@ -60,7 +26,7 @@ def as_frame(table: Any, what: str) -> pd.DataFrame:
     if isinstance(table, pd.DataFrame):
         frame = table.copy()
     elif isinstance(table, (str, os.PathLike)):
-        frame = read_file(table)
+        frame = read_frame(table)
         what = f"{what} ({Path(table).name})"
     elif type(table).__module__.startswith("ibis.") and hasattr(table, "to_pandas"):
         frame = table.to_pandas()
@@ -114,56 +80,7 @@ def _id_text(value: Any) -> str:
     return str(value).strip()
 
 
-def check_writable(path: str | os.PathLike[str]) -> Path:
-    """Fail before computing if `path` has an unknown extension or no folder to go in."""
-    path = Path(path)
-    file_type(path, "write")
-    if not path.parent.is_dir():
-        raise AnalysisError(f"cannot write {path}: folder {path.parent} does not exist")
-    return path
-
-
-XLSX_MAX_ROWS = 1_048_575  # one header row
-
-
 def write_file(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write `frame` as CSV, XLSX or Parquet, by the extension of `path`."""
-    path = check_writable(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        frame.to_csv(path, index=False)
-    elif suffix == ".xlsx":
-        if len(frame) > XLSX_MAX_ROWS:
-            raise AnalysisError(
-                f"cannot write {path}: {len(frame):,} rows do not fit in one Excel sheet; "
-                "use .parquet or .csv"
-            )
-        _write_xlsx(frame, path)
-    else:
-        frame.to_parquet(path, index=False)
-    return path
-
-
-def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    """One sheet, text kept as text: a name like "=HYPERLINK(...)" from a survey is not
-    turned into a formula (pandas' own Excel writer would)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("network")
-    sheet.append([str(column) for column in frame.columns])
-    columns = [frame[column].tolist() for column in frame.columns]
-    for row in zip(*columns, strict=True):
-        cells: list[Any] = []
-        for value in row:
-            if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                cells.append(cell)
-            elif value is None or (isinstance(value, float) and value != value):
-                cells.append(None)  # NaN: an empty cell
-            else:
-                cells.append(value)
-        sheet.append(cells)
-    book.save(path)
+    """Write `frame` as CSV, XLSX (one sheet, "network"; text kept as text) or Parquet, by
+    the extension of `path`."""
+    return write_table(frame, check_writable(path), sheet="network")

@@ -6,9 +6,9 @@ with documented columns (docs/analysis.md). The same code runs on DuckDB, Postgr
 PySpark.
 """
 
+from .._io import read_table, write_table
 from ._coverage import Coverage, CoverageResult, IncomeDecile, Scheme, income_decile
 from ._income import FGT, FGTResult, Gini, GiniResult, PovertyLines
-from ._io import read_table, write_table
 from ._mpi import MISSING_RULES, AlkireFoster, MPIResult
 from ._spec import GLOBAL_MPI, Condition, Dimension, Indicator, MPISpec
 

@@ -96,6 +96,7 @@ def run(args: argparse.Namespace) -> None:
     import duckdb
     import ibis
 
+    from .._io import file_type
     from . import AlkireFoster, MPISpec, read_table, write_table
     from ._spec import GLOBAL_MPI
 
@@ -104,10 +105,8 @@ def run(args: argparse.Namespace) -> None:
     spec = MPISpec.from_toml(args.spec) if args.spec else GLOBAL_MPI
     out = Path(args.out)
     for target in (out, Path(args.units) if args.units else None):
-        if target is not None and target.suffix.lower() not in (".csv", ".xlsx", ".parquet"):
-            raise AnalysisError(
-                f"cannot write {target}: unknown file type; use .csv, .xlsx or .parquet"
-            )
+        if target is not None:
+            file_type(target, "write")  # before computing
     try:
         progress.step(f"reading {args.file}")
         con = ibis.duckdb.connect()

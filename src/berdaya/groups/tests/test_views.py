@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from berdaya.groups.models import Group, GroupMember, MaturityAssessment
+from berdaya.groups.models import Group, GroupMember, MaturityAssessment, MaturityRubric
 from berdaya.registry.models import Person
 
 GIRISEKAR, SIDOHARJO = "34.03.06.2002", "34.03.07.2003"
@@ -177,3 +177,59 @@ def test_a_maturity_assessment_over_the_programmes_rubric(girisekar, demo):
     latest = group.assessments.order_by("-assessed_on", "-pk").first()
     assert latest.assessed_on == datetime.date(2026, 11, 1)
     assert sorted(latest.scores.values_list("score", flat=True)) == [3] * 6
+
+
+# -- the programme's rubric page ----------------------------------------------------------------
+
+
+def _rubric_post(name, labels, reason=""):
+    data = {
+        "name": name,
+        "reason": reason,
+        "criterion-TOTAL_FORMS": str(len(labels)),
+        "criterion-INITIAL_FORMS": "0",
+        "criterion-MIN_NUM_FORMS": "0",
+        "criterion-MAX_NUM_FORMS": "12",
+    }
+    for n, label in enumerate(labels):
+        data[f"criterion-{n}-label"] = label
+        data[f"criterion-{n}-guidance"] = ""
+    return data
+
+
+def test_a_manager_changes_the_rubric_and_the_next_assessment_uses_it(login, demo):
+    manager = login("manajer")
+    manager.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("groups:rubric", args=[demo.programme.pk])
+    page = manager.get(url)
+    assert page.status_code == 200 and page.context["manages"]
+    assert b'data-testid="rubric-form"' in page.content
+
+    # Dropping all but one criterion is refused, with the reason, and nothing is saved.
+    before = MaturityRubric.objects.filter(programme=demo.programme).count()
+    refused = manager.post(url, _rubric_post("Baru", ["Hanya satu", ""], reason="uji"))
+    assert refused.status_code == 422
+    assert "between 2 and 12 criteria" in refused.content.decode()
+    assert MaturityRubric.objects.filter(programme=demo.programme).count() == before
+
+    saved = manager.post(
+        url,
+        _rubric_post("Kematangan KUBE", ["Pembukuan rapi", "Usaha berjalan", ""], reason="Fokus"),
+    )
+    assert saved.status_code == 302
+    group = _group(demo)
+    form = login("pendamping.girisekar").get(reverse("groups:assess", args=[group.pk]))
+    labels = [score.label for score, _evidence in form.context["form"].rows()]
+    assert labels == ["Pembukuan rapi", "Usaha berjalan"]
+
+
+def test_a_facilitator_sees_the_rubric_but_cannot_change_it(girisekar, demo):
+    url = reverse("groups:rubric", args=[demo.programme.pk])
+    page = girisekar.get(url)
+    assert page.status_code == 200
+    assert not page.context["manages"]
+    assert b'data-testid="rubric-form"' not in page.content
+    before = MaturityRubric.objects.count()
+    response = girisekar.post(url, _rubric_post("X", ["A", "B"], reason="r"))
+    assert response.status_code == 403
+    assert MaturityRubric.objects.count() == before
