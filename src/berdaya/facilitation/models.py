@@ -143,3 +143,6 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def get_additional_data(self) -> dict:
+        return {"organisation": self.activity.organisation_id}

@@ -85,6 +85,9 @@ class Problem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_additional_data(self) -> dict:
+        return {"organisation": self.cycle.organisation_id}
+
 
 class TreeNode(models.Model):
     """A cause or effect in a problem tree; causes can have deeper causes."""
@@ -168,6 +171,9 @@ class Solution(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_additional_data(self) -> dict:
+        return {"organisation": self.problem.cycle.organisation_id}
 
 
 class ActionTask(models.Model):

@@ -1,6 +1,14 @@
 from auditlog.registry import auditlog
 
-from .models import Consent, Enrolment, Household, HouseholdSurvey, ImportJob, Person
+from .models import (
+    Consent,
+    CustomQuestion,
+    Enrolment,
+    Household,
+    HouseholdSurvey,
+    ImportJob,
+    Person,
+)
 
 # NIK/KK and their hashes never enter the audit trail: excluded, not masked.
 auditlog.register(Household, exclude_fields=["kk", "kk_hash", "latest_survey"])
@@ -9,3 +17,4 @@ auditlog.register(HouseholdSurvey)
 auditlog.register(Enrolment)
 auditlog.register(Consent)
 auditlog.register(ImportJob, include_fields=["status", "filename", "households_created"])
+auditlog.register(CustomQuestion)

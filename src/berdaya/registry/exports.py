@@ -3,7 +3,13 @@
 De-identified by default: no names, no NIK or KK, no exact birth date (the age in
 years instead), no address or GPS point, and pseudonymous ids (`H-…`, `P-…`: a keyed
 hash of the row, stable across exports so the two files join, meaningless without
-the server's key). Dusun, RW and RT stay, because planning needs them.
+the server's key). Dusun and RW stay, because planning needs them; RT (often fewer
+than fifty households) is too fine to publish beside sex, age and disability, so it
+goes only into identified exports.
+
+Text typed in the field can look like a spreadsheet formula ("=HYPERLINK(...)"). It is
+written as text: XLSX cells are text cells, and CSV cells that start like a formula get
+a leading apostrophe (the usual guard against CSV injection in Excel).
 
 With names and full NIK/KK ("identified") only for managers and administrators, for
 a stated purpose. Every export, identified or not, is recorded in
@@ -67,7 +73,6 @@ HOUSEHOLD_COLUMNS = (
     "village",
     "dusun",
     "rw",
-    "rt",
     "status",
     "members",
     "female_head",
@@ -78,14 +83,13 @@ HOUSEHOLD_COLUMNS = (
     "schemes",
     "consent_mapping",
 )
-HOUSEHOLD_IDENTIFIED = ("head_name", "kk", "address")
+HOUSEHOLD_IDENTIFIED = ("rt", "head_name", "kk", "address")
 PERSON_COLUMNS = (
     "person",
     "household",
     "village_code",
     "dusun",
     "rw",
-    "rt",
     "sex",
     "age",
     "relation",
@@ -100,7 +104,7 @@ PERSON_COLUMNS = (
     "status",
     "household_poverty_status",
 )
-PERSON_IDENTIFIED = ("name", "nik", "birth_date", "kk")
+PERSON_IDENTIFIED = ("rt", "name", "nik", "birth_date", "kk")
 
 
 def pseudonym(kind: str, pk: int) -> str:
@@ -184,7 +188,6 @@ def _household_rows(households: QuerySet[Household], *, identified: bool, today)
             household.village.name,
             household.dusun,
             household.rw,
-            household.rt,
             household.status,
             _plain(fact.household_size) if fact else 0,
             _plain(fact.female_head) if fact else None,
@@ -196,7 +199,7 @@ def _household_rows(households: QuerySet[Household], *, identified: bool, today)
             household.pk in consented,
         ]
         if identified:
-            row += [heads.get(household.pk, ""), household.kk, household.address]
+            row += [household.rt, heads.get(household.pk, ""), household.kk, household.address]
         yield [_cell(value) for value in row]
 
 
@@ -216,7 +219,6 @@ def _person_rows(households: QuerySet[Household], *, identified: bool, today) ->
             household.village_id,
             household.dusun,
             household.rw,
-            household.rt,
             person.sex,
             indicators.age_on(person.birth_date, today),
             person.relation,
@@ -232,8 +234,29 @@ def _person_rows(households: QuerySet[Household], *, identified: bool, today) ->
             statuses.get(household.pk, indicators.UNKNOWN).status,
         ]
         if identified:
-            row += [person.name, person.nik, person.birth_date, household.kk]
+            row += [household.rt, person.name, person.nik, person.birth_date, household.kk]
         yield [_cell(value) for value in row]
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _xlsx_text(sheet, value: str):
+    """A text cell: openpyxl would otherwise store "=..." as a live formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    if value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True  # stays text when someone edits the cell
+    return cell
 
 
 def _csv(header, rows) -> tuple[bytes, int]:
@@ -242,7 +265,7 @@ def _csv(header, rows) -> tuple[bytes, int]:
     writer.writerow(header)
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([_csv_text(value) for value in row])
         count += 1
     # A byte-order mark, so that Excel reads the names' accents right.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), count
@@ -256,7 +279,7 @@ def _xlsx(header, rows, *, title: str) -> tuple[bytes, int]:
     sheet.append(list(header))
     count = 0
     for row in rows:
-        sheet.append(row)
+        sheet.append([_xlsx_text(sheet, v) if isinstance(v, str) else v for v in row])
         count += 1
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -17,7 +17,7 @@ from berdaya.core.errors import BerdayaError
 
 from . import choices
 from .indicators import PovertyStatus
-from .models import Consent, Household, Person
+from .models import Consent, CustomQuestion, Household, Person
 from .selectors import ALL_STATUSES, ENROLLED, NOT_ENROLLED, HouseholdFilters
 from .services import InvalidRecords, MemberInput
 
@@ -472,3 +472,46 @@ class ExportForm(BerdayaForm):
         if data.get("identified") and len((data.get("purpose") or "").strip()) < 5:
             self.add_error("purpose", _("Say why you need names and NIK/KK."))
         return data
+
+
+class CustomQuestionForm(BerdayaForm):
+    """A programme's own question; the answers to choose from are typed one per line."""
+
+    label_id = forms.CharField(label=_("Question in Indonesian"), max_length=255)
+    label_en = forms.CharField(label=_("Question in English"), max_length=255, required=False)
+    name = forms.CharField(
+        label=_("Name in the form"),
+        max_length=40,
+        help_text=_("Small letters, digits and underscores, for example: jarak_ke_pasar."),
+    )
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=CustomQuestion.Kind.choices)
+    choices_text = forms.CharField(
+        label=_("Answers to choose from"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Only for the two list kinds. One answer per line: code = label in Indonesian "
+            "| label in English, for example: sawah = Sawah | Rice field."
+        ),
+    )
+    required = forms.BooleanField(label=_("An answer is required"), required=False)
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip().lower()
+
+    def parsed_choices(self) -> list[dict[str, str]]:
+        """The typed lines as the service's choices; a line without "=" is its own code."""
+        parsed = []
+        for line in self.cleaned_data.get("choices_text", "").splitlines():
+            if not line.strip():
+                continue
+            code, _sep, labels = line.partition("=")
+            label_id, _sep, label_en = (labels or code).partition("|")
+            parsed.append(
+                {"code": code.strip(), "label_id": label_id.strip(), "label_en": label_en.strip()}
+            )
+        return parsed
+
+
+class RemoveQuestionForm(BerdayaForm):
+    question = forms.IntegerField(widget=forms.HiddenInput)

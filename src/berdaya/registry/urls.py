@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_imports
+from . import views, views_imports, views_questions
 
 app_name = "registry"
 
@@ -11,6 +11,16 @@ urlpatterns = [
     path("impor/formulir.xlsx", views_imports.import_xlsform, name="import-xlsform"),
     path("impor/templat.csv", views_imports.import_template_csv, name="import-template-csv"),
     path("impor/templat.xlsx", views_imports.import_template_xlsx, name="import-template-xlsx"),
+    path(
+        "formulir/program/<int:programme_id>/",
+        views_questions.programme_questions,
+        name="programme-questions",
+    ),
+    path(
+        "formulir/program/<int:programme_id>/hapus/",
+        views_questions.programme_question_remove,
+        name="programme-question-remove",
+    ),
     path("impor/<int:import_id>/", views_imports.import_detail, name="import-detail"),
     path("impor/<int:import_id>/status/", views_imports.import_status, name="import-status"),
     path("impor/<int:import_id>/kolom/", views_imports.import_columns, name="import-columns"),

@@ -17,6 +17,7 @@ from .households import (
 )
 from .imports import (
     custom_question_add,
+    custom_question_remove,
     import_job_create,
     import_job_fields,
     import_job_map_columns,
@@ -32,6 +33,7 @@ __all__ = [
     "consent_record",
     "consent_withdraw",
     "custom_question_add",
+    "custom_question_remove",
     "household_enrol",
     "household_merge",
     "household_move",

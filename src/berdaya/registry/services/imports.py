@@ -46,6 +46,7 @@ from ..importers.base import REQUIRED_KEYS, ImportedHousehold
 from ..importers.tables import ZIP_MAGIC
 from ..models import (
     CustomQuestion,
+    HouseholdSurvey,
     ImportJob,
     Person,
     SocialProtectionScheme,
@@ -804,3 +805,22 @@ def custom_question_add(
         required=required,
         position=position,
     )
+
+
+@transaction.atomic
+def custom_question_remove(*, question: CustomQuestion) -> None:
+    """Take a question out of the programme's form, unless answers to it are already kept.
+
+    Answers live in `HouseholdSurvey.extra` under the question's name; removing the
+    question would leave them without a label, so a question with answers stays.
+    """
+    answered = HouseholdSurvey.objects.filter(
+        household__organisation_id=question.programme.organisation_id,
+        extra__has_key=question.name,
+    ).exists()
+    if answered:
+        raise ValidationFailed(
+            _("Households have already answered this question, so it stays in the form."),
+            field="question",
+        )
+    question.delete()

@@ -193,3 +193,38 @@ def test_the_service_refuses_an_identified_export_to_a_facilitator(demo, level):
             purpose="Daftar nama",
         )
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_rt_is_left_out_of_de_identified_files_and_kept_in_identified_ones(login, demo):
+    assert "rt" not in exports.HOUSEHOLD_COLUMNS and "rt" not in exports.PERSON_COLUMNS
+    household = Household.objects.filter(village_id=GIRISEKAR, status="active").exclude(rt="")
+    rts = set(household.values_list("rt", flat=True))
+    assert rts
+    identified = _rows(
+        _post(
+            login("manajer"),
+            f"village={GIRISEKAR}",
+            identified="on",
+            purpose="Verifikasi data untuk musyawarah desa",
+        )
+    )
+    assert {row["rt"] for row in identified} >= rts
+
+
+def test_field_text_that_looks_like_a_formula_stays_text(login, demo):
+    trap = '=HYPERLINK("http://contoh.invalid","klik")'
+    household = Household.objects.filter(village_id=GIRISEKAR, status="active").first()
+    Household.objects.filter(pk=household.pk).update(dusun=trap, rw="+62")
+    client = login("manajer")
+
+    sheet = load_workbook(
+        io.BytesIO(_post(client, f"village={GIRISEKAR}", file_format="xlsx").content)
+    ).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value in (trap, "+62")]
+    assert len(cells) == 2
+    assert all(c.data_type == "s" for c in cells)
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+
+    rows = _rows(_post(client, f"village={GIRISEKAR}"))
+    assert "'" + trap in {row["dusun"] for row in rows}
+    assert "'+62" in {row["rw"] for row in rows}
