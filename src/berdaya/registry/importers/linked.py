@@ -29,7 +29,7 @@ from .base import (
     submission_id,
     unmatched_warnings,
 )
-from .tables import Table
+from .tables import Table, prefetch
 
 PROGRESS_EVERY = 5000
 
@@ -131,6 +131,9 @@ def assemble(
     by_key = {}
     errors = result.errors
     read = 0
+    parent_index = members.header.index(layout.parent)
+    # The members' sheet is read meanwhile in another process when it is large.
+    member_rows = prefetch(members, _positions(member_bindings, parent_index))
     for number, row in main.rows(
         _positions(household_bindings, key_index, uuid_index, submitted_index)
     ):
@@ -165,8 +168,7 @@ def assemble(
         read += 1
         if progress and total and read % PROGRESS_EVERY == 0:
             progress(min(1.0, read / total))
-    parent_index = members.header.index(layout.parent)
-    for number, row in members.rows(_positions(member_bindings, parent_index)):
+    for number, row in member_rows:
         where = Where(number, members.name)
         parent = values.text(row[parent_index]) if parent_index < len(row) else ""
         record = by_key.get(parent)

@@ -12,9 +12,9 @@ from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from berdaya.registry.importers import values
+from berdaya.registry.importers import tables, values
 from berdaya.registry.importers.samples import xlsx_bytes
-from berdaya.registry.importers.tables import TableError, csv_table, xlsx_tables
+from berdaya.registry.importers.tables import TableError, csv_table, prefetch, xlsx_tables
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +128,59 @@ def test_unreadable_cells_say_why_without_quoting_the_cell(reader, cell, reason)
         reader(cell)
     assert caught.value.reason.startswith(reason)
     assert str(cell) not in caught.value.reason
+
+
+# -- reading a large table in another process ---------------------------------------------------
+
+
+def _big_sheet(rows: int) -> tables.Table:
+    data = [["nama", "umur", "catatan"]] + [[f"Warga {n}", n % 90, None] for n in range(rows)]
+    [table] = xlsx_tables(xlsx_bytes([("anggota", data)]), "x.xlsx")
+    return table
+
+
+def test_a_prefetched_table_gives_exactly_the_rows_read_here(monkeypatch):
+    monkeypatch.setattr(tables, "PREFETCH_FROM", 1)
+    monkeypatch.setattr(tables, "_CHUNK", 7)  # several messages, the last one short
+    table = _big_sheet(50)
+    assert list(prefetch(table, {0, 1})) == list(table.rows({0, 1}))
+    assert list(prefetch(table)) == list(table.rows())
+
+
+def test_a_small_table_is_read_here(monkeypatch):
+    started = []
+    monkeypatch.setattr(tables.multiprocessing, "get_context", started.append)
+    table = _big_sheet(3)
+    assert list(prefetch(table)) == list(table.rows())
+    assert started == []
+
+
+def test_a_refusal_in_the_reading_process_reaches_the_caller(monkeypatch):
+    monkeypatch.setattr(tables, "PREFETCH_FROM", 1)
+    problem = tables.file_problem("x.xlsx", "Sheet “anggota” cannot be read.")
+
+    def refuse(needed=None):
+        raise TableError(problem)
+        yield  # a generator, as real tables are
+
+    table = tables.Table("anggota", ["nama"], refuse, size=10)
+    with pytest.raises(TableError) as caught:
+        list(prefetch(table))
+    assert caught.value.problem == problem
+
+
+def test_if_the_reading_process_fails_the_rows_are_read_here(monkeypatch):
+    import os
+
+    monkeypatch.setattr(tables, "PREFETCH_FROM", 1)
+    parent = os.getpid()
+    rows = [(n + 2, [f"Warga {n}"]) for n in range(20)]
+
+    def read(needed=None):
+        for row in rows:
+            if os.getpid() != parent:
+                raise MemoryError  # only in the reading process
+            yield row
+
+    table = tables.Table("anggota", ["nama"], read, size=21)
+    assert list(prefetch(table)) == rows
