@@ -42,10 +42,8 @@ def _check_person(person: Person | None, *, activity_village: str, organisation_
         )
 
 
-@transaction.atomic
-def activity_record(
+def _check_activity(
     *,
-    user,
     programme: Programme,
     village_code: str,
     kind: str,
@@ -54,17 +52,12 @@ def activity_record(
     initiated_by: str,
     stage: str,
     level: str,
-    strategies: Sequence[str] = (),
-    place: str = "",
-    notes: str = "",
-    initiator_person: Person | None = None,
-    initiator_group=None,
-    group=None,
-    facilitators: Sequence = (),
-) -> Activity:
-    _check_village_access(user, programme, village_code)
-    if not ProgrammeVillage.objects.filter(programme=programme, village_id=village_code).exists():
-        raise ValidationFailed(_("This village is not in the programme."), field="village")
+    strategies: Sequence[str],
+    initiator_person: Person | None,
+    initiator_group,
+    group,
+) -> None:
+    """What a recorded or changed activity must satisfy; raises on the first problem."""
     problems = {
         "kind": kind not in Activity.Kind.values,
         "initiated_by": initiated_by not in Activity.Initiator.values,
@@ -95,6 +88,45 @@ def activity_record(
             or candidate.organisation_id != programme.organisation_id
         ):
             raise ValidationFailed(_("This group is not in this village."), field=field)
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    user,
+    programme: Programme,
+    village_code: str,
+    kind: str,
+    title: str,
+    held_on: datetime.date,
+    initiated_by: str,
+    stage: str,
+    level: str,
+    strategies: Sequence[str] = (),
+    place: str = "",
+    notes: str = "",
+    initiator_person: Person | None = None,
+    initiator_group=None,
+    group=None,
+    facilitators: Sequence = (),
+) -> Activity:
+    _check_village_access(user, programme, village_code)
+    if not ProgrammeVillage.objects.filter(programme=programme, village_id=village_code).exists():
+        raise ValidationFailed(_("This village is not in the programme."), field="village")
+    _check_activity(
+        programme=programme,
+        village_code=village_code,
+        kind=kind,
+        title=title,
+        held_on=held_on,
+        initiated_by=initiated_by,
+        stage=stage,
+        level=level,
+        strategies=strategies,
+        initiator_person=initiator_person,
+        initiator_group=initiator_group,
+        group=group,
+    )
     activity = Activity.objects.create(
         organisation_id=programme.organisation_id,
         programme=programme,
@@ -113,6 +145,60 @@ def activity_record(
         notes=notes.strip(),
         created_by=user,
     )
+    activity.facilitators.set(list(facilitators) or [user])
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    user,
+    activity: Activity,
+    kind: str,
+    title: str,
+    held_on: datetime.date,
+    initiated_by: str,
+    stage: str,
+    level: str,
+    strategies: Sequence[str] = (),
+    place: str = "",
+    notes: str = "",
+    initiator_person: Person | None = None,
+    initiator_group=None,
+    group=None,
+    facilitators: Sequence = (),
+) -> Activity:
+    """Correct a recorded activity. Its programme and village stay: who attended depends
+    on them. Every change is in the audit trail."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    _check_village_access(user, activity.programme, activity.village_id)
+    _check_activity(
+        programme=activity.programme,
+        village_code=activity.village_id,
+        kind=kind,
+        title=title,
+        held_on=held_on,
+        initiated_by=initiated_by,
+        stage=stage,
+        level=level,
+        strategies=strategies,
+        initiator_person=initiator_person,
+        initiator_group=initiator_group,
+        group=group,
+    )
+    activity.kind = kind
+    activity.title = title.strip()
+    activity.held_on = held_on
+    activity.place = place.strip()
+    activity.initiated_by = initiated_by
+    activity.initiator_person = initiator_person
+    activity.initiator_group = initiator_group
+    activity.stage = stage
+    activity.strategies = sorted(set(strategies))
+    activity.level = level
+    activity.group = group
+    activity.notes = notes.strip()
+    activity.save()
     activity.facilitators.set(list(facilitators) or [user])
     return activity
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("partisipasi/", views.participation_page, name="participation"),
     path("cari-warga/", views.person_search, name="person-search"),
     path("<int:activity_id>/", views.activity_detail, name="activity-detail"),
+    path("<int:activity_id>/ubah/", views.activity_edit, name="activity-edit"),
     path("<int:activity_id>/hadir/", views.attendance_add, name="attendance-add"),
     path("<int:activity_id>/hadir/hapus/", views.attendance_remove, name="attendance-remove"),
     path("<int:activity_id>/tamu/", views.guests_set, name="guests"),

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from berdaya.core.access import get_visible_or_404, village_codes_for
-from berdaya.core.errors import ValidationFailed
+from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.core.workspace import workspace_for
 from berdaya.groups.selectors import groups_visible_to
 from berdaya.programmes.selectors import programme_villages
@@ -144,35 +144,13 @@ def activity_create(request):
     )
     picked = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        picked = selectors.person_for(
-            user=request.user,
-            pk=data["initiator_person"],
-            organisation_id=programme.organisation_id,
-        )
         try:
-            if data["initiator_person"] and picked is None:
-                raise ValidationFailed(
-                    _("Choose a person registered in this village."), field="initiator_person"
-                )
-            chosen = {str(g.pk): g for g in groups}
+            picked, fields = _activity_fields(request, form, programme, groups, facilitators)
             activity = services.activity_record(
                 user=request.user,
                 programme=programme,
-                village_code=data["village"],
-                kind=data["kind"],
-                title=data["title"],
-                held_on=data["held_on"],
-                initiated_by=data["initiated_by"],
-                stage=data["stage"],
-                level=data["level"],
-                strategies=data["strategies"],
-                place=data["place"],
-                notes=data["notes"],
-                initiator_person=picked,
-                initiator_group=chosen.get(data["initiator_group"]),
-                group=chosen.get(data["group"]),
-                facilitators=list(facilitators.filter(pk__in=data["facilitators"])),
+                village_code=form.cleaned_data["village"],
+                **fields,
             )
         except ValidationFailed as error:
             show_error(form, error)
@@ -184,6 +162,102 @@ def activity_create(request):
         "programme": programme,
         "picked": picked,
         "organisation_id": programme.organisation_id,
+    }
+    return render(
+        request,
+        "facilitation/activity_form.html",
+        context,
+        status=422 if form.errors else 200,
+    )
+
+
+def _activity_fields(request, form, programme, groups, facilitators) -> tuple:
+    """The form's answers as the services take them, the chosen people and groups looked up
+    among those the user may choose; (the initiating person, the fields)."""
+    data = form.cleaned_data
+    picked = selectors.person_for(
+        user=request.user, pk=data["initiator_person"], organisation_id=programme.organisation_id
+    )
+    if data["initiator_person"] and picked is None:
+        raise ValidationFailed(
+            _("Choose a person registered in this village."), field="initiator_person"
+        )
+    chosen = {str(g.pk): g for g in groups}
+    return picked, {
+        "kind": data["kind"],
+        "title": data["title"],
+        "held_on": data["held_on"],
+        "initiated_by": data["initiated_by"],
+        "stage": data["stage"],
+        "level": data["level"],
+        "strategies": data["strategies"],
+        "place": data["place"],
+        "notes": data["notes"],
+        "initiator_person": picked,
+        "initiator_group": chosen.get(data["initiator_group"]),
+        "group": chosen.get(data["group"]),
+        "facilitators": list(facilitators.filter(pk__in=data["facilitators"])),
+    }
+
+
+def _may_edit(request, activity: Activity) -> bool:
+    """Those who record activities in its village (facilitators there, managers)."""
+    return activity.village_id in village_codes_for(
+        request.user, personal=True, organisation_id=activity.organisation_id
+    )
+
+
+@GET_POST
+def activity_edit(request, activity_id: int):
+    """Correct an activity; its programme and village stay (attendance depends on them)."""
+    activity = _activity(request, activity_id)
+    if not _may_edit(request, activity):
+        raise PermissionDenied(_("You do not work in this village for this programme."))
+    programme = activity.programme
+    groups = groups_visible_to(request.user).filter(
+        organisation_id=activity.organisation_id, village_id=activity.village_id
+    )
+    facilitators = selectors.facilitator_choices(organisation_id=activity.organisation_id)
+    initial = {
+        "title": activity.title,
+        "kind": activity.kind,
+        "held_on": activity.held_on,
+        "village": activity.village_id,
+        "place": activity.place,
+        "initiated_by": activity.initiated_by,
+        "initiator_person": activity.initiator_person_id,
+        "initiator_group": str(activity.initiator_group_id or ""),
+        "group": str(activity.group_id or ""),
+        "stage": activity.stage,
+        "level": activity.level,
+        "strategies": activity.strategies,
+        "facilitators": [str(u.pk) for u in activity.facilitators.all()],
+        "notes": activity.notes,
+    }
+    form = ActivityForm(
+        _posted(request),
+        villages=[activity.village],
+        groups=groups,
+        facilitators=facilitators,
+        initial=initial,
+    )
+    form.fields["village"].disabled = True
+    picked = activity.initiator_person
+    if request.method == "POST" and form.is_valid():
+        try:
+            picked, fields = _activity_fields(request, form, programme, groups, facilitators)
+            services.activity_update(user=request.user, activity=activity, **fields)
+        except ValidationFailed as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("The activity was changed."))
+            return redirect("facilitation:activity-detail", activity_id=activity.pk)
+    context = {
+        "form": form,
+        "programme": programme,
+        "picked": picked,
+        "organisation_id": programme.organisation_id,
+        "activity": activity,
     }
     return render(
         request,
@@ -304,6 +378,7 @@ def _detail_page(request, activity: Activity, *, status: int = 200, **forms):
     context["strategies"] = [
         label for code, label in Strategy.choices if code in activity.strategies
     ]
+    context["can_edit"] = _may_edit(request, activity)
     return render(request, "facilitation/activity_detail.html", context, status=status)
 
 

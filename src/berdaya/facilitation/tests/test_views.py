@@ -61,6 +61,10 @@ def _adults(village, **filters):
     ).order_by("pk")
 
 
+def activity_url(activity) -> str:
+    return reverse("facilitation:activity-detail", args=[activity.pk])
+
+
 def _html(response) -> str:
     return response.content.decode()
 
@@ -169,6 +173,61 @@ def test_a_viewer_cannot_record(login):
     response = login("pemantau").get(reverse("facilitation:activity-create"))
     assert response.status_code == 200
     assert response.context["no_village"]
+
+
+# -- correcting an activity --------------------------------------------------------------------
+
+
+def test_an_activity_is_corrected_and_keeps_its_village_and_attendance(girisekar, demo, activity):
+    person = _adults(GIRISEKAR).first()
+    attendance_record(activity=activity, person=person, spoke=True)
+    url = reverse("facilitation:activity-edit", args=[activity.pk])
+    page = girisekar.get(url)
+    assert page.status_code == 200
+    assert page.context["form"].initial["title"] == "FGD uji halaman"
+    assert 'data-testid="edit-activity"' in _html(girisekar.get(activity_url(activity)))
+
+    # The village cannot be changed by posting another one: the field is fixed.
+    response = girisekar.post(url, _form(demo, title="FGD air bersih", village=SIDOHARJO))
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.title == "FGD air bersih"
+    assert activity.village_id == GIRISEKAR
+    assert activity.kind == "musyawarah" and activity.level == "macro"
+    assert activity.strategies == ["advocacy", "participation"]
+    assert list(activity.attendance.values_list("person_id", flat=True)) == [person.pk]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"held_on": "2024-12-31"}, "held_on", "within the programme"),
+        ({"initiator_person": "sidoharjo"}, "initiator_person", "registered in this village"),
+        ({"title": ""}, "title", "required"),
+    ],
+)
+def test_a_bad_correction_is_shown_and_changes_nothing(
+    girisekar, demo, activity, changes, field, message
+):
+    if changes.get("initiator_person") == "sidoharjo":
+        changes = {"initiator_person": str(_adults(SIDOHARJO).first().pk)}
+    response = girisekar.post(
+        reverse("facilitation:activity-edit", args=[activity.pk]), _form(demo, **changes)
+    )
+    assert response.status_code == 422
+    assert message in " ".join(response.context["form"].errors[field])
+    activity.refresh_from_db()
+    assert activity.title == "FGD uji halaman" and activity.held_on == datetime.date(2026, 5, 20)
+
+
+def test_a_viewer_sees_an_activity_but_cannot_correct_it(login, demo, activity):
+    viewer = login("pemantau")
+    assert 'data-testid="edit-activity"' not in _html(viewer.get(activity_url(activity)))
+    url = reverse("facilitation:activity-edit", args=[activity.pk])
+    assert viewer.get(url).status_code in (403, 404)
+    assert viewer.post(url, _form(demo, title="X")).status_code in (403, 404)
+    activity.refresh_from_db()
+    assert activity.title == "FGD uji halaman"
 
 
 # -- one activity ------------------------------------------------------------------------------
