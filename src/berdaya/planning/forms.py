@@ -40,6 +40,8 @@ class CycleForm(BerdayaForm):
 
 
 class ProblemForm(BerdayaForm):
+    # Set when a problem already written down is corrected.
+    problem = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(label=_("Problem"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=LONG)
     raised_by = PersonField(label=_("Who raised it"), required=False)

@@ -101,6 +101,30 @@ def problem_add(
 
 
 @transaction.atomic
+def problem_update(
+    *,
+    cycle: PlanningCycle,
+    problem: Problem,
+    title: str,
+    description: str = "",
+    raised_by: Person | None = None,
+) -> Problem:
+    """Correct a problem as written down, until prioritising starts: after that the
+    votes were cast on its words. Every change is in the audit trail."""
+    _at_step(cycle, PlanningCycle.Step.PROBLEMS, PlanningCycle.Step.ANALYSIS)
+    if problem.cycle_id != cycle.pk:
+        raise ValidationFailed(_("That problem is not in this plan."), field="problem")
+    _in_village(raised_by, cycle, "raised_by")
+    if not title.strip():
+        raise ValidationFailed(_("Name the problem."), field="title")
+    problem.title = title.strip()
+    problem.description = description.strip()
+    problem.raised_by = raised_by
+    problem.save(update_fields=["title", "description", "raised_by"])
+    return problem
+
+
+@transaction.atomic
 def tree_node_add(
     *, problem: Problem, kind: str, text: str, parent: TreeNode | None = None
 ) -> TreeNode:

@@ -159,9 +159,23 @@ def cycle_detail(request, cycle_id: int):
 
 @GET_POST
 def problems(request, cycle_id: int):
+    """Step 1: problems and who raised them; `?ubah=<id>` corrects one (until step 3)."""
     cycle = selectors.cycle_get(user=request.user, pk=cycle_id)
-    form = ProblemForm(_posted(request))
-    picked = None
+    listed = selectors.problems_of(cycle)
+    wanted = request.GET.get("ubah", "")
+    editing = next((p for p in listed if str(p.pk) == wanted), None)
+    initial = (
+        {
+            "problem": editing.pk,
+            "title": editing.title,
+            "description": editing.description,
+            "raised_by": editing.raised_by_id,
+        }
+        if editing
+        else None
+    )
+    form = ProblemForm(_posted(request), initial=initial)
+    picked = editing.raised_by if editing else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         picked = person_for(
@@ -172,16 +186,24 @@ def problems(request, cycle_id: int):
                 raise ValidationFailed(
                     _("Choose a person registered in this village."), field="raised_by"
                 )
-            services.problem_add(
-                cycle=cycle,
-                title=data["title"],
-                description=data["description"],
-                raised_by=picked,
-            )
+            fields = {
+                "title": data["title"],
+                "description": data["description"],
+                "raised_by": picked,
+            }
+            if data["problem"]:
+                problem = next((p for p in listed if p.pk == data["problem"]), None)
+                if problem is None:
+                    raise ValidationFailed(_("That problem is not in this plan."))
+                services.problem_update(cycle=cycle, problem=problem, **fields)
+                message = _("The problem was corrected.")
+            else:
+                services.problem_add(cycle=cycle, **fields)
+                message = _("The problem was written down.")
         except ValidationFailed as error:
             show_error(form, error)
         else:
-            return _done(request, cycle, 1, _("The problem was written down."))
+            return _done(request, cycle, 1, message)
     return _page(
         request,
         cycle,
@@ -190,7 +212,7 @@ def problems(request, cycle_id: int):
         status=422 if form.errors else 200,
         form=form,
         picked=picked,
-        problems=selectors.problems_of(cycle),
+        problems=listed,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import hashlib
 import math
 from collections.abc import Mapping, Sequence
@@ -49,7 +50,7 @@ class CascadeResult:
         return float(self.runs["share"].mean())
 
 
-class CascadeModel:
+class CascadeModel(abc.ABC):
     """Shared machinery of the two cascade models (not used directly)."""
 
     def __init__(
@@ -69,16 +70,19 @@ class CascadeModel:
 
     # -- what a model defines ------------------------------------------------------------
 
+    @abc.abstractmethod
     def influence(self, network: InfluenceNetwork) -> Influence:
-        raise NotImplementedError
+        """Who presses on whom, and how hard."""
 
+    @abc.abstractmethod
     def needs(self, network: InfluenceNetwork, streams: list[np.random.Generator]) -> np.ndarray:
         """Pressure each person needs to adopt: (n, runs), or (n, 1) when it is the same in
         every run."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def key(self) -> tuple:
-        raise NotImplementedError
+        """The model and its parameters as a hashable value: greedy seed selection caches
+        its work on the network under it."""
 
     @property
     def random_thresholds(self) -> bool:

@@ -123,6 +123,39 @@ def test_step_1_problems_with_who_raised_them(girisekar, demo, new_cycle):
     assert person.name in _html(girisekar.get(url))
 
 
+def test_a_problem_is_corrected_until_prioritising_starts(girisekar, full_cycle, new_cycle):
+    problem = problem_add(cycle=new_cycle, title="Air bersi")
+    url = reverse("planning:problems", args=[new_cycle.pk])
+    page = girisekar.get(url, {"ubah": problem.pk})
+    assert page.context["form"].initial["title"] == "Air bersi"
+    assert "Correct the problem" in _html(page)
+
+    response = girisekar.post(
+        url, {"problem": problem.pk, "title": "Air bersih", "description": "Musim kemarau"}
+    )
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert (problem.title, problem.description) == ("Air bersih", "Musim kemarau")
+    assert new_cycle.problems.count() == 1  # corrected, not added
+
+    # Not a problem of this plan: refused, nothing changes.
+    other = full_cycle.problems.first()
+    response = girisekar.post(url, {"problem": other.pk, "title": "Diganti"})
+    assert response.status_code == 422
+    other.refresh_from_db()
+    assert other.title != "Diganti"
+
+
+def test_after_the_vote_problems_are_no_longer_corrected(girisekar, full_cycle):
+    problem = full_cycle.problems.first()
+    url = reverse("planning:problems", args=[full_cycle.pk])
+    assert 'data-testid="edit-problem"' not in _html(girisekar.get(url))
+    response = girisekar.post(url, {"problem": problem.pk, "title": "Diganti"})
+    assert response.status_code == 422
+    problem.refresh_from_db()
+    assert problem.title != "Diganti"
+
+
 def test_moving_on_to_the_analysis(girisekar, new_cycle):
     url = reverse("planning:advance", args=[new_cycle.pk])
     response = girisekar.post(url)  # no problem yet: refused with a message
