@@ -208,6 +208,8 @@ class BallotForm(BerdayaForm):
 
 
 class SolutionForm(BerdayaForm):
+    # Set when a solution already written down is corrected.
+    solution = forms.IntegerField(required=False, widget=forms.HiddenInput)
     problem = forms.ChoiceField(label=_("For the problem"))
     title = forms.CharField(label=_("Solution"), max_length=200)
     socio_cultural = forms.BooleanField(

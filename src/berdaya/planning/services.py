@@ -237,6 +237,32 @@ def solution_add(
 
 
 @transaction.atomic
+def solution_update(
+    *,
+    solution: Solution,
+    problem: Problem,
+    title: str,
+    socio_cultural: bool,
+    internal_resources: str = "",
+    external_resources: str = "",
+) -> Solution:
+    """Correct a solution while solutions and the action plan are being made."""
+    cycle = solution.problem.cycle
+    _at_step(cycle, PlanningCycle.Step.SOLUTIONS, PlanningCycle.Step.ACTION)
+    if problem.cycle_id != cycle.pk:
+        raise ValidationFailed(_("That problem is not in this plan."), field="problem")
+    if not title.strip():
+        raise ValidationFailed(_("Name the solution."), field="title")
+    solution.problem = problem
+    solution.title = title.strip()
+    solution.socio_cultural = socio_cultural
+    solution.internal_resources = internal_resources.strip()
+    solution.external_resources = external_resources.strip()
+    solution.save()
+    return solution
+
+
+@transaction.atomic
 def task_add(
     *,
     solution: Solution,

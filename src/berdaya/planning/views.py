@@ -383,24 +383,48 @@ def voting_close(request, cycle_id: int):
 
 @GET_POST
 def solutions(request, cycle_id: int):
+    """Step 4: solutions per problem in the community's order; `?ubah=<id>` corrects one."""
     cycle = selectors.cycle_get(user=request.user, pk=cycle_id)
     ranked = selectors.problems_ranked(cycle)
-    form = SolutionForm(_posted(request), problems=ranked)
+    found = selectors.solutions_of(cycle)
+    wanted = request.GET.get("ubah", "")
+    editing = next((s for s in found if str(s.pk) == wanted), None)
+    initial = (
+        {
+            "solution": editing.pk,
+            "problem": str(editing.problem_id),
+            "title": editing.title,
+            "socio_cultural": editing.socio_cultural,
+            "internal_resources": editing.internal_resources,
+            "external_resources": editing.external_resources,
+        }
+        if editing
+        else None
+    )
+    form = SolutionForm(_posted(request), problems=ranked, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        fields = {
+            "problem": next(p for p in ranked if str(p.pk) == data["problem"]),
+            "title": data["title"],
+            "socio_cultural": data["socio_cultural"],
+            "internal_resources": data["internal_resources"],
+            "external_resources": data["external_resources"],
+        }
         try:
-            services.solution_add(
-                problem=next(p for p in ranked if str(p.pk) == data["problem"]),
-                title=data["title"],
-                socio_cultural=data["socio_cultural"],
-                internal_resources=data["internal_resources"],
-                external_resources=data["external_resources"],
-            )
+            if data["solution"]:
+                solution = next((s for s in found if s.pk == data["solution"]), None)
+                if solution is None:
+                    raise ValidationFailed(_("That solution is not in this plan."))
+                services.solution_update(solution=solution, **fields)
+                message = _("The solution was corrected.")
+            else:
+                services.solution_add(**fields)
+                message = _("The solution was written down.")
         except ValidationFailed as error:
             show_error(form, error)
         else:
-            return _done(request, cycle, 4, _("The solution was written down."))
-    found = selectors.solutions_of(cycle)
+            return _done(request, cycle, 4, message)
     by_problem = [(p, [s for s in found if s.problem_id == p.pk]) for p in ranked]
     return _page(
         request,

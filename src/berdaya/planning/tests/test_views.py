@@ -334,10 +334,19 @@ def test_step_4_solutions_socio_cultural_first(girisekar, full_cycle):
     assert [s.socio_cultural for s in solutions] == sorted(
         (s.socio_cultural for s in solutions), reverse=True
     )
-    # The plan is being evaluated: new solutions belong to another step.
+    # The plan is being evaluated: new solutions belong to another step, and so do
+    # corrections.
     response = girisekar.post(url, {"problem": first_problem.pk, "title": "Sumur bor"})
     assert response.status_code == 422
     assert "belongs to another step" in _html(response)
+    assert 'data-testid="edit-solution"' not in _html(girisekar.get(url))
+    solution = solutions[0]
+    response = girisekar.post(
+        url, {"solution": solution.pk, "problem": first_problem.pk, "title": "Diganti"}
+    )
+    assert response.status_code == 422
+    solution.refresh_from_db()
+    assert solution.title != "Diganti"
 
 
 def test_steps_4_and_5_add_a_solution_and_a_task_with_an_owner(girisekar, new_cycle):
@@ -376,6 +385,29 @@ def test_steps_4_and_5_add_a_solution_and_a_task_with_an_owner(girisekar, new_cy
     response = girisekar.post(url, {**task, "owner": owner.pk})
     assert response.status_code == 302
     assert ActionTask.objects.get(solution=solution).owner == owner
+
+    # While the action plan is made, a solution is corrected in place (its tasks stay).
+    solutions_url = reverse("planning:solutions", args=[new_cycle.pk])
+    page = girisekar.get(solutions_url, {"ubah": solution.pk})
+    assert page.context["form"].initial["title"] == "Tandon bersama"
+    response = girisekar.post(
+        solutions_url,
+        {
+            "solution": solution.pk,
+            "problem": water.pk,
+            "title": "Tandon air hujan bersama",
+            "socio_cultural": "on",
+            "internal_resources": "Kerja bakti, pasir",
+        },
+    )
+    assert response.status_code == 302
+    solution.refresh_from_db()
+    assert (solution.title, solution.internal_resources, solution.external_resources) == (
+        "Tandon air hujan bersama",
+        "Kerja bakti, pasir",
+        "",
+    )
+    assert water.solutions.count() == 1 and solution.tasks.count() == 1
 
 
 def test_step_5_a_task_status_is_saved(girisekar, full_cycle):
