@@ -40,33 +40,13 @@ from berdaya.organisations.models import Role
 
 from . import indicators
 from .models import Consent, Enrolment, Household, HouseholdSurvey, Person
+from .records import SURVEY_FIELDS
 
 HOUSEHOLDS, PERSONS = "households", "persons"
 CSV, XLSX = "csv", "xlsx"
 
-SURVEY_COLUMNS = (
-    "surveyed_on",
-    "floor",
-    "wall",
-    "roof",
-    "water",
-    "water_minutes",
-    "sanitation",
-    "electricity",
-    "cooking_fuel",
-    "assets",
-    "land_m2",
-    "cattle",
-    "goats",
-    "poultry",
-    "income_band",
-    "expenditure_band",
-    "monthly_expenditure",
-    "has_savings",
-    "has_debt",
-    "child_deaths_5y",
-    "disasters",
-)
+# Free-text notes stay out of exports: they may name people.
+SURVEY_COLUMNS = ("surveyed_on", *(name for name in SURVEY_FIELDS if name != "notes"))
 HOUSEHOLD_COLUMNS = (
     "household",
     "village_code",

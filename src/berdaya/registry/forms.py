@@ -18,6 +18,7 @@ from berdaya.core.errors import BerdayaError
 from . import choices
 from .indicators import PovertyStatus
 from .models import Consent, CustomQuestion, Household, Person
+from .records import SURVEY_FIELDS
 from .selectors import ALL_STATUSES, ENROLLED, NOT_ENROLLED, HouseholdFilters
 from .services import InvalidRecords, MemberInput
 
@@ -281,29 +282,7 @@ class SurveyForm(BerdayaForm):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    ANSWERS = (
-        "floor",
-        "wall",
-        "roof",
-        "water",
-        "water_minutes",
-        "sanitation",
-        "electricity",
-        "cooking_fuel",
-        "assets",
-        "land_m2",
-        "cattle",
-        "goats",
-        "poultry",
-        "income_band",
-        "expenditure_band",
-        "monthly_expenditure",
-        "has_savings",
-        "has_debt",
-        "child_deaths_5y",
-        "disasters",
-        "notes",
-    )
+    ANSWERS = SURVEY_FIELDS
 
     @classmethod
     def initial_from(cls, survey) -> dict:

@@ -49,6 +49,7 @@ from .forms import (
     show_error,
 )
 from .models import Consent, Household, HouseholdSurvey, Person, RegistryEvent
+from .records import SURVEY_FIELDS
 
 PAGE_SIZE = 25
 GET_POST = require_http_methods(["GET", "POST"])
@@ -155,37 +156,12 @@ def _answer(survey: HouseholdSurvey, name: str) -> str:
     return str(value)
 
 
-SURVEY_SHOWN = (
-    "floor",
-    "wall",
-    "roof",
-    "water",
-    "water_minutes",
-    "sanitation",
-    "electricity",
-    "cooking_fuel",
-    "assets",
-    "land_m2",
-    "cattle",
-    "goats",
-    "poultry",
-    "income_band",
-    "expenditure_band",
-    "monthly_expenditure",
-    "has_savings",
-    "has_debt",
-    "child_deaths_5y",
-    "disasters",
-    "notes",
-)
-
-
 def survey_answers(survey: HouseholdSurvey | None) -> list[tuple[str, str]]:
     if survey is None:
         return []
     return [
         (capfirst(HouseholdSurvey._meta.get_field(name).verbose_name), _answer(survey, name))
-        for name in SURVEY_SHOWN
+        for name in SURVEY_FIELDS
     ]
 
 

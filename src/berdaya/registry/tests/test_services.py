@@ -140,3 +140,15 @@ def test_members_without_a_nik_are_allowed(demo):
     child = MemberInput(name="Bayi", sex="P", relation=CHILD, birth_date=datetime.date(2024, 12, 1))
     household = _register(demo, [_head(), child, MemberInput(name="Adik", sex="L", relation=CHILD)])
     assert household.members.filter(nik_hash="").count() == 2
+
+
+def test_every_survey_answer_of_the_model_is_read_written_and_shown():
+    """The form, the household page, imports and exports share one list of answers;
+    a new living-conditions field on the model must be added to it, or it would be
+    silently dropped by some of them."""
+    from berdaya.registry.models import HouseholdSurvey
+    from berdaya.registry.records import SURVEY_FIELDS
+
+    bookkeeping = {"id", "household", "surveyed_on", "surveyed_by", "extra", "created_at"}
+    answers = {f.name for f in HouseholdSurvey._meta.concrete_fields if f.name not in bookkeeping}
+    assert set(SURVEY_FIELDS) == answers
