@@ -4,40 +4,32 @@ from . import views
 
 app_name = "community"
 
+
+def _record_paths(prefix: str, id_name: str, kind: views.RecordKind, name: str) -> list:
+    return [
+        path(
+            f"desa/<str:village_code>/{prefix}/baru/",
+            views.record_create,
+            {"kind": kind},
+            name=f"{name}-create",
+        ),
+        path(
+            f"{prefix}/<int:{id_name}>/ubah/",
+            views.record_edit,
+            {"kind": kind},
+            name=f"{name}-edit",
+        ),
+        path(
+            f"{prefix}/<int:{id_name}>/hapus/",
+            views.record_delete,
+            {"kind": kind},
+            name=f"{name}-delete",
+        ),
+    ]
+
+
 urlpatterns = [
-    path(
-        "desa/<str:village_code>/lembaga/baru/",
-        views.institution_create,
-        name="institution-create",
-    ),
-    path("lembaga/<int:institution_id>/ubah/", views.institution_edit, name="institution-edit"),
-    path(
-        "lembaga/<int:institution_id>/hapus/", views.institution_delete, name="institution-delete"
-    ),
-    path(
-        "desa/<str:village_code>/program-lalu/baru/",
-        views.past_programme_create,
-        name="past-programme-create",
-    ),
-    path(
-        "program-lalu/<int:past_programme_id>/ubah/",
-        views.past_programme_edit,
-        name="past-programme-edit",
-    ),
-    path(
-        "program-lalu/<int:past_programme_id>/hapus/",
-        views.past_programme_delete,
-        name="past-programme-delete",
-    ),
-    path(
-        "desa/<str:village_code>/modal/baru/",
-        views.capital_item_create,
-        name="capital-item-create",
-    ),
-    path("modal/<int:capital_item_id>/ubah/", views.capital_item_edit, name="capital-item-edit"),
-    path(
-        "modal/<int:capital_item_id>/hapus/",
-        views.capital_item_delete,
-        name="capital-item-delete",
-    ),
+    *_record_paths("lembaga", "institution_id", views.INSTITUTIONS, "institution"),
+    *_record_paths("program-lalu", "past_programme_id", views.PAST_PROGRAMMES, "past-programme"),
+    *_record_paths("modal", "capital_item_id", views.CAPITAL_ITEMS, "capital-item"),
 ]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from berdaya.core import charts
@@ -79,10 +84,59 @@ def village_profile(request, village_code: str):
     )
 
 
+@dataclass(frozen=True)
+class RecordKind:
+    """What differs between the kinds of community record a facilitator keeps: the
+    form, how one is found, created and changed, and how the pages name it."""
+
+    form: type[forms.ModelForm]
+    get: Callable  # selector: (user=, pk=) -> record, 404 outside the user's villages
+    create: Callable  # service: (user=, organisation=, village=, **values) -> record
+    update: Callable  # (user, record, values) -> record
+    adding: str
+    changing: Callable[[object], str]
+    name: Callable[[object], str]
+
+
+INSTITUTIONS = RecordKind(
+    form=InstitutionForm,
+    get=selectors.institution_get,
+    create=services.institution_create,
+    update=lambda user, record, values: services.institution_update(
+        user=user, institution=record, **values
+    ),
+    adding=gettext_lazy("Add a local institution"),
+    changing=lambda record: _("Change %(name)s") % {"name": record.name},
+    name=lambda record: record.name,
+)
+PAST_PROGRAMMES = RecordKind(
+    form=PastProgrammeForm,
+    get=selectors.past_programme_get,
+    create=services.past_programme_create,
+    update=lambda user, record, values: services.past_programme_update(
+        user=user, programme=record, **values
+    ),
+    adding=gettext_lazy("Add an earlier programme"),
+    changing=lambda record: _("Change %(name)s") % {"name": record.name},
+    name=lambda record: record.name,
+)
+CAPITAL_ITEMS = RecordKind(
+    form=CapitalItemForm,
+    get=selectors.capital_item_get,
+    create=services.capital_item_create,
+    update=lambda user, record, values: services.capital_item_update(
+        user=user, item=record, **values
+    ),
+    adding=gettext_lazy("Add to the livelihood capitals"),
+    changing=lambda record: _("Change an item of the capitals"),
+    name=lambda record: record.description,
+)
+
+
 def _record_form(request, form, *, village, title: str, save, back: str):
     if request.method == "POST" and form.is_valid():
         try:
-            save()
+            save(form.values())
         except ValidationFailed as error:
             show_error(form, error)
         else:
@@ -96,18 +150,6 @@ def _record_form(request, form, *, village, title: str, save, back: str):
     )
 
 
-def _creating(request, village_code: str):
-    """The village (404 outside the user's villages) and the organisation that will own
-    the new record (403 for viewers)."""
-    village = selectors.village_for_user(user=request.user, code=village_code)
-    workspace = workspace_for(request)
-    preferred = workspace.programme.organisation_id if workspace.programme else None
-    organisation_id = services.editing_organisation(
-        request.user, village_code=village.code, preferred=preferred
-    )
-    return village, Organisation.objects.get(pk=organisation_id)
-
-
 def _editing(request, record) -> None:
     if not services.can_edit_community(
         request.user, organisation_id=record.organisation_id, village_code=record.village_id
@@ -119,7 +161,57 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _delete(request, record, *, what: str):
+def _record_id(ids: dict) -> int:
+    # Each kind names its id in the URL (institution_id, ...) so the isolation walk
+    # knows which object to try; the views need only the one value.
+    (record_id,) = ids.values()
+    return record_id
+
+
+@GET_POST
+def record_create(request, village_code: str, kind: RecordKind):
+    """Add a record to a village: 404 outside the user's villages, 403 for viewers."""
+    village = selectors.village_for_user(user=request.user, code=village_code)
+    workspace = workspace_for(request)
+    preferred = workspace.programme.organisation_id if workspace.programme else None
+    organisation = Organisation.objects.get(
+        pk=services.editing_organisation(
+            request.user, village_code=village.code, preferred=preferred
+        )
+    )
+    # A link may preselect a field (?capital=social from that capital's section).
+    initial = {name: value for name, value in request.GET.items() if name in kind.form.base_fields}
+    form = kind.form(_posted(request), initial=initial)
+    return _record_form(
+        request,
+        form,
+        village=village,
+        title=str(kind.adding),
+        save=lambda values: kind.create(
+            user=request.user, organisation=organisation, village=village, **values
+        ),
+        back=_profile_url(village.code),
+    )
+
+
+@GET_POST
+def record_edit(request, kind: RecordKind, **ids):
+    record = kind.get(user=request.user, pk=_record_id(ids))
+    _editing(request, record)
+    return _record_form(
+        request,
+        kind.form(_posted(request), instance=record),
+        village=record.village,
+        title=kind.changing(record),
+        save=lambda values: kind.update(request.user, record, values),
+        back=_profile_url(record.village_id),
+    )
+
+
+@GET_POST
+def record_delete(request, kind: RecordKind, **ids):
+    """Remove a record entered by mistake, after a confirmation page."""
+    record = kind.get(user=request.user, pk=_record_id(ids))
     _editing(request, record)
     back = _profile_url(record.village_id)
     if request.method == "POST":
@@ -129,145 +221,5 @@ def _delete(request, record, *, what: str):
     return render(
         request,
         "community/record_delete.html",
-        {"record": record, "village": record.village, "what": what, "back": back},
+        {"record": record, "village": record.village, "what": kind.name(record), "back": back},
     )
-
-
-# -- institutions ------------------------------------------------------------------------------
-
-
-@GET_POST
-def institution_create(request, village_code: str):
-    village, organisation = _creating(request, village_code)
-    form = InstitutionForm(_posted(request))
-    back = _profile_url(village.code)
-
-    def save():
-        services.institution_create(
-            user=request.user, organisation=organisation, village=village, **form.values()
-        )
-
-    return _record_form(
-        request, form, village=village, title=_("Add a local institution"), save=save, back=back
-    )
-
-
-@GET_POST
-def institution_edit(request, institution_id: int):
-    institution = selectors.institution_get(user=request.user, pk=institution_id)
-    _editing(request, institution)
-    form = InstitutionForm(_posted(request), instance=institution)
-
-    def save():
-        services.institution_update(user=request.user, institution=institution, **form.values())
-
-    return _record_form(
-        request,
-        form,
-        village=institution.village,
-        title=_("Change %(name)s") % {"name": institution.name},
-        save=save,
-        back=_profile_url(institution.village_id),
-    )
-
-
-@GET_POST
-def institution_delete(request, institution_id: int):
-    institution = selectors.institution_get(user=request.user, pk=institution_id)
-    return _delete(request, institution, what=institution.name)
-
-
-# -- earlier programmes ------------------------------------------------------------------------
-
-
-@GET_POST
-def past_programme_create(request, village_code: str):
-    village, organisation = _creating(request, village_code)
-    form = PastProgrammeForm(_posted(request))
-
-    def save():
-        services.past_programme_create(
-            user=request.user, organisation=organisation, village=village, **form.values()
-        )
-
-    return _record_form(
-        request,
-        form,
-        village=village,
-        title=_("Add an earlier programme"),
-        save=save,
-        back=_profile_url(village.code),
-    )
-
-
-@GET_POST
-def past_programme_edit(request, past_programme_id: int):
-    programme = selectors.past_programme_get(user=request.user, pk=past_programme_id)
-    _editing(request, programme)
-    form = PastProgrammeForm(_posted(request), instance=programme)
-
-    def save():
-        services.past_programme_update(user=request.user, programme=programme, **form.values())
-
-    return _record_form(
-        request,
-        form,
-        village=programme.village,
-        title=_("Change %(name)s") % {"name": programme.name},
-        save=save,
-        back=_profile_url(programme.village_id),
-    )
-
-
-@GET_POST
-def past_programme_delete(request, past_programme_id: int):
-    programme = selectors.past_programme_get(user=request.user, pk=past_programme_id)
-    return _delete(request, programme, what=programme.name)
-
-
-# -- capital items -----------------------------------------------------------------------------
-
-
-@GET_POST
-def capital_item_create(request, village_code: str):
-    village, organisation = _creating(request, village_code)
-    form = CapitalItemForm(_posted(request), initial={"capital": request.GET.get("capital", "")})
-
-    def save():
-        services.capital_item_create(
-            user=request.user, organisation=organisation, village=village, **form.values()
-        )
-
-    return _record_form(
-        request,
-        form,
-        village=village,
-        title=_("Add to the livelihood capitals"),
-        save=save,
-        back=_profile_url(village.code),
-    )
-
-
-@GET_POST
-def capital_item_edit(request, capital_item_id: int):
-    item = selectors.capital_item_get(user=request.user, pk=capital_item_id)
-    _editing(request, item)
-    form = CapitalItemForm(_posted(request), instance=item)
-
-    def save():
-        services.capital_item_update(user=request.user, item=item, **form.values())
-
-    return _record_form(
-        request,
-        form,
-        village=item.village,
-        title=_("Change an item of the capitals"),
-        save=save,
-        back=_profile_url(item.village_id),
-    )
-
-
-@GET_POST
-def capital_item_delete(request, capital_item_id: int):
-    item = selectors.capital_item_get(user=request.user, pk=capital_item_id)
-    return _delete(request, item, what=item.description)
