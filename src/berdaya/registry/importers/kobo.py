@@ -10,13 +10,10 @@ columns (`rumah/aset/tv`), or both.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from django.utils.translation import gettext as _
 
-from ..xlsform import MEMBERS_REPEAT, Form
-from .base import Importer, ParseResult, Progress
-from .linked import Layout, assemble
+from ..xlsform import MEMBERS_REPEAT
+from .linked import Layout, LinkedImporter
 from .tables import Table, TableError, file_problem, xlsx_tables
 
 LAYOUT = Layout(
@@ -64,33 +61,10 @@ def _main_and_members(tables: list[Table], filename: str) -> tuple[Table, Table]
     return mains[0], members
 
 
-class KoboImporter(Importer):
+class KoboImporter(LinkedImporter):
     source = "kobo"
 
-    def parse(
-        self,
-        data: bytes,
-        *,
-        filename: str,
-        form: Form,
-        column_map: Mapping[str, str] | None = None,
-        village_code: str = "",
-        progress: Progress | None = None,
-    ) -> ParseResult:
-        try:
-            main, members = _main_and_members(xlsx_tables(data, filename), filename)
-        except TableError as exc:
-            return ParseResult(errors=[exc.problem])
-        try:
-            return assemble(
-                self,
-                main,
-                members,
-                layout=LAYOUT,
-                form=form,
-                column_map=column_map,
-                village_code=village_code,
-                progress=progress,
-            )
-        except TableError as exc:  # a sheet that breaks off half-way
-            return ParseResult(errors=[exc.problem])
+    layout = LAYOUT
+
+    def tables(self, data: bytes, filename: str) -> tuple[Table, Table]:
+        return _main_and_members(xlsx_tables(data, filename), filename)

@@ -6,6 +6,7 @@ the rest (matching columns, reading answers, attaching members) is the same.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ from .base import (
     submission_id,
     unmatched_warnings,
 )
-from .tables import Table, prefetch
+from .tables import Table, TableError, prefetch
 
 PROGRESS_EVERY = 5000
 
@@ -191,3 +192,38 @@ def assemble(
             progress(min(1.0, read / total))
     result.rows = read
     return result
+
+
+class LinkedImporter(Importer):
+    """An export of a main table and a members' table; subclasses say how to find them."""
+
+    layout: Layout
+
+    @abstractmethod
+    def tables(self, data: bytes, filename: str) -> tuple[Table, Table]:
+        """The submissions' table and the members' table (TableError if either is missing)."""
+
+    def parse(
+        self,
+        data: bytes,
+        *,
+        filename: str,
+        form: Form,
+        column_map: Mapping[str, str] | None = None,
+        village_code: str = "",
+        progress: Progress | None = None,
+    ) -> ParseResult:
+        try:
+            main, members = self.tables(data, filename)
+            return assemble(
+                self,
+                main,
+                members,
+                layout=self.layout,
+                form=form,
+                column_map=column_map,
+                village_code=village_code,
+                progress=progress,
+            )
+        except TableError as exc:  # an unreadable file, or a sheet that breaks off half-way
+            return ParseResult(errors=[exc.problem])

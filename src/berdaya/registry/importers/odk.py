@@ -9,13 +9,10 @@ submission's `KEY`. A GPS point is split into `…-Latitude`, `…-Longitude`,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from django.utils.translation import gettext as _
 
-from ..xlsform import MEMBERS_REPEAT, Form
-from .base import Importer, ParseResult, Progress
-from .linked import Layout, assemble
+from ..xlsform import MEMBERS_REPEAT
+from .linked import Layout, LinkedImporter
 from .tables import Table, TableError, file_problem, zip_csv_tables
 
 LAYOUT = Layout(
@@ -63,33 +60,10 @@ def _main_and_members(tables: list[Table], filename: str) -> tuple[Table, Table]
     return main, members
 
 
-class OdkImporter(Importer):
+class OdkImporter(LinkedImporter):
     source = "odk"
 
-    def parse(
-        self,
-        data: bytes,
-        *,
-        filename: str,
-        form: Form,
-        column_map: Mapping[str, str] | None = None,
-        village_code: str = "",
-        progress: Progress | None = None,
-    ) -> ParseResult:
-        try:
-            main, members = _main_and_members(zip_csv_tables(data, filename), filename)
-        except TableError as exc:
-            return ParseResult(errors=[exc.problem])
-        try:
-            return assemble(
-                self,
-                main,
-                members,
-                layout=LAYOUT,
-                form=form,
-                column_map=column_map,
-                village_code=village_code,
-                progress=progress,
-            )
-        except TableError as exc:  # a sheet that breaks off half-way
-            return ParseResult(errors=[exc.problem])
+    layout = LAYOUT
+
+    def tables(self, data: bytes, filename: str) -> tuple[Table, Table]:
+        return _main_and_members(zip_csv_tables(data, filename), filename)
