@@ -6,7 +6,8 @@ in memory), and `write_table` writes a pandas DataFrame or an Ibis table, or sev
 as the sheets of one Excel file.
 
 Text from the field stays text: in an XLSX file every string is a string cell, never a
-formula (pandas' Excel writer would turn a survey answer such as `=HYPERLINK(...)` into one).
+formula (pandas' Excel writer would turn a survey answer such as `=HYPERLINK(...)` into one),
+and a whole number longer than Excel keeps (a 16-digit NIK or KK) is written as its digits.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ XLSX_MAX_ROWS = 1_048_575  # an Excel sheet's 1,048,576 rows, less the header
 # A cell starting with one of these is a formula when typed into a spreadsheet (OWASP's
 # list for formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Excel keeps 15 significant digits of a number: 3201010101900001 would show and save as
+# 3201010101900000. Longer whole numbers therefore go into a sheet as text.
+EXCEL_DIGITS = 15
 
 PathLike = str | os.PathLike[str]
 Table = Any  # a pandas DataFrame or an Ibis table
@@ -203,7 +208,8 @@ _AS_IS = (bool, int, float, Decimal, dt.date, dt.time, dt.timedelta)  # dt.datet
 
 
 def _cell(sheet: Any, value: Any) -> Any:
-    """`value` as openpyxl writes it: a number, a date or a text cell; missing is empty."""
+    """`value` as openpyxl writes it: a number, a date or a text cell; missing is empty;
+    a whole number of more than 15 digits is text."""
     if isinstance(value, str):
         return _text(sheet, value)
     if isinstance(value, np.datetime64):
@@ -214,6 +220,8 @@ def _cell(sheet: Any, value: Any) -> Any:
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else _text(sheet, str(value))  # "inf", "-inf"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**EXCEL_DIGITS:
+        return _text(sheet, str(value))
     if isinstance(value, _AS_IS):
         return value
     return _text(sheet, str(value))  # anything else (a list, a UUID) as its text
