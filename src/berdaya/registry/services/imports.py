@@ -192,8 +192,10 @@ def import_job_create(
     source: str,
     uploaded_file,
     column_map: Mapping[str, str] | None = None,
+    queue: bool = True,
 ) -> ImportJob:
-    """Accept an upload for `village` and queue it; the file is kept encrypted until it ends."""
+    """Accept an upload for `village` and queue it; the file is kept encrypted until it ends.
+    With `queue=False` nothing runs it: the caller does (the `berdaya import` command)."""
     if source not in ACCEPTED:
         raise ValidationFailed(
             _("Unknown kind of file “%(source)s”.") % {"source": source}, field="source"
@@ -218,7 +220,8 @@ def import_job_create(
     except Exception:
         (_storage_root() / stored).unlink(missing_ok=True)
         raise
-    _enqueue(job)
+    if queue:
+        _enqueue(job)
     return job
 
 

@@ -1,0 +1,158 @@
+"""`berdaya import-households`: the web page's import, from a terminal.
+
+For a data manager with a large export, or a script: the same checks, the same
+all-or-nothing rule and the same report, run here instead of by the worker.
+"""
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from berdaya.core.management.base import BerdayaCommand
+from berdaya.registry.models import ImportJob
+from berdaya.registry.services import import_job_create, import_job_run
+from berdaya.registry.services.imports import import_job_fields, import_targets
+
+
+class Command(BerdayaCommand):
+    help = (
+        "Import households and members from a KoboToolbox XLSX, an ODK Central CSV zip or "
+        "Berdaya's template, all or nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The export or filled template.")
+        parser.add_argument(
+            "--source",
+            required=True,
+            choices=ImportJob.Source.values,
+            help="kobo (XLSX), odk (CSV zip) or template (CSV or XLSX).",
+        )
+        parser.add_argument("--village", required=True, help="The village's Kemendagri code.")
+        parser.add_argument(
+            "--user",
+            required=True,
+            help="Whose import it is: a facilitator or manager of the village (audit trail).",
+        )
+        parser.add_argument(
+            "--organisation",
+            help="The organisation's name, when the user works for more than one there.",
+        )
+        parser.add_argument(
+            "--columns",
+            help="A JSON file {field: column} for a form other than Berdaya's own.",
+        )
+
+    def handle(self, *args, file, source, village, user, organisation, columns, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(_("There is no file %(file)s.") % {"file": path}, returncode=2)
+        person = get_user_model().objects.filter(username=user, is_active=True).first()
+        if person is None:
+            raise CommandError(_("There is no active user “%(user)s”.") % {"user": user}, returncode=2)
+        target = self._target(person, village, organisation)
+        with path.open("rb") as handle:
+            job = import_job_create(
+                user=person,
+                organisation=target[0],
+                village=target[1],
+                source=source,
+                uploaded_file=File(handle, name=path.name),
+                column_map=self._columns(columns),
+                queue=False,
+            )
+        job = import_job_run(job.pk)
+        self._report(job)
+
+    def _target(self, user, village: str, organisation: str | None):
+        pairs = [pair for pair in import_targets(user) if pair[1].code == village]
+        if organisation:
+            pairs = [pair for pair in pairs if pair[0].name == organisation]
+        if not pairs:
+            raise CommandError(
+                _("%(user)s cannot import into village %(village)s.")
+                % {"user": user.username, "village": village},
+                returncode=2,
+            )
+        if len(pairs) > 1:
+            names = ", ".join(pair[0].name for pair in pairs)
+            raise CommandError(
+                _("Say which organisation with --organisation: %(names)s.") % {"names": names},
+                returncode=2,
+            )
+        return pairs[0]
+
+    def _columns(self, columns: str | None) -> dict[str, str]:
+        if not columns:
+            return {}
+        try:
+            chosen = json.loads(Path(columns).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise CommandError(
+                _("%(file)s is not a readable JSON file: %(error)s")
+                % {"file": columns, "error": error},
+                returncode=2,
+            ) from None
+        if not isinstance(chosen, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in chosen.items()
+        ):
+            raise CommandError(
+                _("%(file)s must hold one object of field names and column names.")
+                % {"file": columns},
+                returncode=2,
+            )
+        return chosen
+
+    def _report(self, job: ImportJob) -> None:
+        for warning in job.warnings:
+            self.stdout.write(_("Warning: %(problem)s") % {"problem": _line(warning)})
+        if job.status == ImportJob.Status.DONE:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Imported: %(households)d households and %(persons)d persons; "
+                        "%(skipped)d submissions were already imported."
+                    )
+                    % {
+                        "households": job.households_created,
+                        "persons": job.persons_created,
+                        "skipped": job.duplicates_skipped,
+                    }
+                )
+            )
+            return
+        if job.status == ImportJob.Status.NEEDS_MAPPING:
+            # The matching the web page would propose, as a file to correct and pass back.
+            fields = import_job_fields(job)
+            proposal = {field.key: field.suggested for field in fields}
+            self.stdout.write(json.dumps(proposal, ensure_ascii=False, indent=2))
+            missing = sorted(f.key for f in fields if f.required and not f.suggested)
+            raise CommandError(
+                _(
+                    "Not every field was found among the file's columns. Save the matching "
+                    "printed above as a JSON file, fill in or correct it (%(fields)s), and "
+                    "pass it with --columns."
+                )
+                % {"fields": ", ".join(missing)},
+                returncode=2,
+            )
+        for problem in job.errors:
+            self.stderr.write(_line(problem))
+        raise CommandError(_("Nothing was imported: correct the rows above."), returncode=2)
+
+
+def _line(problem: dict) -> str:
+    """One problem as the report page shows it: where, what was there, why."""
+    where = []
+    if problem.get("sheet"):
+        where.append(problem["sheet"])
+    if problem.get("row"):
+        where.append(_("row %(row)s") % {"row": problem["row"]})
+    if problem.get("column"):
+        where.append(_("column %(column)s") % {"column": problem["column"]})
+    value = f" “{problem['value']}”" if problem.get("value") else ""
+    return f"{', '.join(where)}{value}: {problem['reason']}" if where else problem["reason"]
