@@ -64,3 +64,20 @@ def login(demo):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploads (photos, import files) go to a folder of the test's own, never the checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def english():
+    """For tests that check messages by their English text (the msgids), whatever the
+    Indonesian catalogue says: `pytestmark = pytest.mark.usefixtures("english")`."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

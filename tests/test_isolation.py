@@ -18,8 +18,7 @@ VILLAGE_B = "34.03.07.2003"  # Sidoharjo
 
 
 @pytest.fixture
-def world(demo, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # activity photos of the walk
+def world(demo):
     # Another organisation works only in village B, with its own programme and household.
     other = organisation_create(name="CSR PT Semen Nusantara", kind=Organisation.Kind.COMPANY)
     programme_b = programme_create(

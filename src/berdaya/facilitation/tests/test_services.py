@@ -100,8 +100,7 @@ def test_who_initiates_is_measured(demo):
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
 
 
-def test_a_photo_is_kept_and_a_50_mb_photo_or_a_disguised_file_is_refused(demo, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_photo_is_kept_and_a_50_mb_photo_or_a_disguised_file_is_refused(demo):
     activity = _activity(demo)
     kept = attachment_add(
         activity=activity, upload=SimpleUploadedFile("rapat.jpg", JPEG), user=None

@@ -342,8 +342,7 @@ def test_the_figures_fragment(girisekar, activity):
 # -- attachments -------------------------------------------------------------------------------
 
 
-def test_a_photo_is_uploaded_and_downloaded(girisekar, activity, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_photo_is_uploaded_and_downloaded(girisekar, activity):
     response = girisekar.post(
         reverse("facilitation:attachment-upload", args=[activity.pk]),
         {"file": SimpleUploadedFile("rapat.jpg", JPEG, content_type="image/jpeg")},
@@ -356,10 +355,7 @@ def test_a_photo_is_uploaded_and_downloaded(girisekar, activity, settings, tmp_p
     assert download["Content-Type"] == "image/jpeg"
 
 
-def test_a_50_mb_photo_and_a_disguised_file_are_refused_on_the_form(
-    girisekar, activity, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_50_mb_photo_and_a_disguised_file_are_refused_on_the_form(girisekar, activity, media):
     url = reverse("facilitation:attachment-upload", args=[activity.pk])
     huge = SimpleUploadedFile("besar.jpg", JPEG + b"\x00" * (50 * 1024 * 1024), "image/jpeg")
     response = girisekar.post(url, {"file": huge})
@@ -370,13 +366,12 @@ def test_a_50_mb_photo_and_a_disguised_file_are_refused_on_the_form(
     assert response.status_code == 422
     assert "Only JPEG or PNG photos and PDF documents" in _html(response)
     assert not Attachment.objects.filter(activity=activity).exists()
-    assert not any(tmp_path.rglob("*.*"))
+    assert not any(media.rglob("*.*"))
 
 
-def test_another_villages_photo_is_not_found(girisekar, demo, settings, tmp_path):
+def test_another_villages_photo_is_not_found(girisekar, demo):
     from berdaya.facilitation.services import attachment_add
 
-    settings.MEDIA_ROOT = tmp_path
     other = attachment_add(
         activity=_other_village_activity(demo),
         upload=SimpleUploadedFile("x.jpg", JPEG),

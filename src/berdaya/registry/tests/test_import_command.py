@@ -11,7 +11,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from berdaya.demo.community import GIRISEKAR, SIDOHARJO
 from berdaya.registry.importers.samples import (
@@ -23,18 +22,9 @@ from berdaya.registry.importers.samples import (
 from berdaya.registry.models import Household, ImportJob, Person
 from berdaya.registry.xlsform import form_build
 
+pytestmark = pytest.mark.usefixtures("english")
+
 FACILITATOR = "pendamping.girisekar"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

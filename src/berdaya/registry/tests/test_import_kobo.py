@@ -16,7 +16,6 @@ from dataclasses import replace
 import pytest
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from berdaya.demo.community import GIRISEKAR
@@ -34,21 +33,10 @@ from berdaya.registry.models import (
 from berdaya.registry.services import import_job_create, import_job_run
 from berdaya.registry.xlsform import form_build, xlsform_build
 
+pytestmark = pytest.mark.usefixtures("english")
+
 HOUSEHOLDS = 2000
 BAD_ROW = 1500  # a spreadsheet row of the members sheet (row 1 is the header)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Problems are checked by their English text (the msgids), whatever the catalogue says."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture(scope="module")

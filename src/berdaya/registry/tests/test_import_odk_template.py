@@ -8,7 +8,6 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from openpyxl import load_workbook
 
 from berdaya.demo.community import GIRISEKAR
@@ -23,17 +22,7 @@ from berdaya.registry.models import Household, ImportJob, Person, Submission
 from berdaya.registry.services import import_job_create, import_job_run
 from berdaya.registry.xlsform import form_build
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """Problems are checked by their English text (the msgids), whatever the catalogue says."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

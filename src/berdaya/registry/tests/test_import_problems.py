@@ -8,7 +8,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.demo.community import GIRISEKAR, SIDOHARJO
@@ -27,18 +26,7 @@ from berdaya.registry.services import (
 )
 from berdaya.registry.xlsform import form_build
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """Problems are checked by their English text (the msgids), whatever the catalogue says."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 from cryptography.fernet import Fernet
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from berdaya.core.errors import ValidationFailed
 from berdaya.demo.community import GIRISEKAR
@@ -33,18 +33,7 @@ from berdaya.registry.services import (
 from berdaya.registry.services.imports import decrypt_bytes, encrypt_bytes
 from berdaya.registry.xlsform import form_build
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """Problems are checked by their English text (the msgids), whatever the catalogue says."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _create(demo, content=b"ignored by the fake importer", name="data.csv", source="template"):

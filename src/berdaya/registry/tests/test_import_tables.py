@@ -7,7 +7,6 @@ import io
 import zipfile
 
 import pytest
-from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
@@ -16,11 +15,7 @@ from berdaya.registry.importers import tables, values
 from berdaya.registry.importers.samples import xlsx_bytes
 from berdaya.registry.importers.tables import TableError, csv_table, prefetch, xlsx_tables
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _saved(workbook: Workbook) -> bytes:

@@ -10,7 +10,6 @@ import logging
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
 from berdaya.demo.community import GIRISEKAR, SIDOHARJO
@@ -22,6 +21,8 @@ from berdaya.registry.importers.samples import (
 from berdaya.registry.models import Household, ImportJob, Person
 from berdaya.registry.services import import_job_create, import_job_run
 from berdaya.registry.xlsform import form_build
+
+pytestmark = pytest.mark.usefixtures("english")
 
 FACILITATOR = "pendamping.girisekar"
 
@@ -36,19 +37,6 @@ def login(login, settings):
         return client
 
     return english_client
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Problems are checked by their English text (the msgids), whatever the catalogue says."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -53,7 +53,9 @@ class Command(BerdayaCommand):
             raise CommandError(_("There is no file %(file)s.") % {"file": path}, returncode=2)
         person = get_user_model().objects.filter(username=user, is_active=True).first()
         if person is None:
-            raise CommandError(_("There is no active user “%(user)s”.") % {"user": user}, returncode=2)
+            raise CommandError(
+                _("There is no active user “%(user)s”.") % {"user": user}, returncode=2
+            )
         target = self._target(person, village, organisation)
         with path.open("rb") as handle:
             job = import_job_create(
