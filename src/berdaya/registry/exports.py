@@ -39,7 +39,7 @@ from berdaya.core.models import PersonalDataAccess
 from berdaya.organisations.models import Role
 
 from . import indicators
-from .models import Consent, Enrolment, Household, HouseholdSurvey, Person
+from .models import Consent, CustomQuestion, Enrolment, Household, HouseholdSurvey, Person
 from .records import SURVEY_FIELDS
 
 HOUSEHOLDS, PERSONS = "households", "persons"
@@ -63,6 +63,7 @@ HOUSEHOLD_COLUMNS = (
     "schemes",
     "consent_mapping",
 )
+PROGRAMME_PREFIX = "programme_"  # then a programme question's name, after the fixed columns
 HOUSEHOLD_IDENTIFIED = ("rt", "head_name", "kk", "address")
 PERSON_COLUMNS = (
     "person",
@@ -130,7 +131,20 @@ def _managed(user) -> Q:
     return condition
 
 
-def _household_rows(households: QuerySet[Household], *, identified: bool, today) -> Iterable[list]:
+def _programme_questions(households: QuerySet[Household], *, identified: bool) -> list[str]:
+    """The names of the exported organisations' own questions, in order. Free-text answers
+    go only into identified exports: they may name people."""
+    questions = CustomQuestion.objects.filter(
+        programme__organisation_id__in=households.order_by().values("organisation_id")
+    ).order_by("programme_id", "position", "pk")
+    if not identified:
+        questions = questions.exclude(kind=CustomQuestion.Kind.TEXT)
+    return list(dict.fromkeys(questions.values_list("name", flat=True)))
+
+
+def _household_rows(
+    households: QuerySet[Household], *, identified: bool, today, asked: list[str]
+) -> Iterable[list]:
     table = indicators.household_table(households, today=today)
     statuses = indicators.poverty(table)
     facts = {row.household_id: row for row in table.itertuples(index=False)}
@@ -177,6 +191,7 @@ def _household_rows(households: QuerySet[Household], *, identified: bool, today)
             *[getattr(survey, name) if survey else None for name in SURVEY_COLUMNS],
             sorted(schemes.get(household.pk, [])),
             household.pk in consented,
+            *[survey.extra.get(name) if survey else None for name in asked],
         ]
         if identified:
             row += [household.rt, heads.get(household.pk, ""), household.kk, household.address]
@@ -290,8 +305,13 @@ def registry_export(
         households = households.filter(_managed(user))
     today = timezone.localdate()
     if level == HOUSEHOLDS:
-        header = list(HOUSEHOLD_COLUMNS) + (list(HOUSEHOLD_IDENTIFIED) if identified else [])
-        rows = _household_rows(households, identified=identified, today=today)
+        asked = _programme_questions(households, identified=identified)
+        header = [
+            *HOUSEHOLD_COLUMNS,
+            *[f"{PROGRAMME_PREFIX}{name}" for name in asked],
+            *(HOUSEHOLD_IDENTIFIED if identified else ()),
+        ]
+        rows = _household_rows(households, identified=identified, today=today, asked=asked)
     else:
         header = list(PERSON_COLUMNS) + (list(PERSON_IDENTIFIED) if identified else [])
         rows = _person_rows(households, identified=identified, today=today)

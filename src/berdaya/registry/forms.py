@@ -8,9 +8,12 @@ and the form keeps what the user typed.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from berdaya.core.errors import BerdayaError
@@ -284,11 +287,23 @@ class SurveyForm(BerdayaForm):
 
     ANSWERS = SURVEY_FIELDS
 
+    def __init__(self, data=None, *, questions: Sequence[CustomQuestion] = (), **kwargs):
+        super().__init__(data, **kwargs)
+        self.questions = list(questions)
+        english = (get_language() or "id").startswith("en")
+        for question in self.questions:
+            self.fields[_extra_field(question)] = _programme_field(question, english)
+
     @classmethod
-    def initial_from(cls, survey) -> dict:
+    def initial_from(cls, survey, questions: Sequence[CustomQuestion] = ()) -> dict:
         initial = {"surveyed_on": timezone.localdate()}
         if survey is not None:
             initial.update({name: getattr(survey, name) for name in cls.ANSWERS})
+            for question in questions:
+                value = survey.extra.get(question.name)
+                if isinstance(value, bool):
+                    value = "1" if value else "0"
+                initial[_extra_field(question)] = value
         return initial
 
     def answers(self) -> dict:
@@ -297,6 +312,53 @@ class SurveyForm(BerdayaForm):
         answers["assets"] = list(answers["assets"])
         answers["disasters"] = list(answers["disasters"])
         return answers
+
+    def programme_answers(self) -> dict:
+        """The programme's own questions, stored as imports store them (JSON values)."""
+        extra = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(_extra_field(question))
+            if value in (None, "", []):
+                continue
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            elif isinstance(value, Decimal):
+                value = float(value)  # an answer to a programme's question, not money
+            elif isinstance(value, list):
+                value = list(value)
+            extra[question.name] = value
+        return extra
+
+
+def _extra_field(question: CustomQuestion) -> str:
+    return f"extra_{question.name}"
+
+
+def _programme_field(question: CustomQuestion, english: bool) -> forms.Field:
+    """A form field for a programme's own question, of the kind the XLSForm asks it."""
+    kind = CustomQuestion.Kind
+    common = {"label": question.label(english), "required": question.required}
+    if question.kind == kind.INTEGER:
+        return forms.IntegerField(**common)
+    if question.kind == kind.DECIMAL:
+        return forms.DecimalField(max_digits=18, decimal_places=6, **common)
+    if question.kind == kind.DATE:
+        return forms.DateField(widget=DATE, **common)
+    if question.kind == kind.YES_NO:
+        return forms.TypedChoiceField(
+            choices=[("", "—"), ("1", _("Yes")), ("0", _("No"))],
+            coerce=lambda value: value == "1",
+            empty_value=None,
+            **common,
+        )
+    options = list(question.choice_labels(english).items())
+    if question.kind == kind.SELECT_ONE:
+        return forms.ChoiceField(choices=_blank("—") + options, **common)
+    if question.kind == kind.SELECT_MULTIPLE:
+        return forms.MultipleChoiceField(
+            choices=options, widget=forms.CheckboxSelectMultiple, **common
+        )
+    return forms.CharField(max_length=500, **common)
 
 
 class SplitForm(BerdayaForm):

@@ -286,6 +286,16 @@ class CustomQuestion(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def label(self, english: bool = False) -> str:
+        return (self.label_en or self.label_id) if english else self.label_id
+
+    def choice_labels(self, english: bool = False) -> dict[str, str]:
+        """Answer code -> label, for the two select kinds."""
+        return {
+            str(c["code"]): (c.get("label_en") or c["label_id"]) if english else c["label_id"]
+            for c in self.choices
+        }
+
     def get_additional_data(self) -> dict:
         return {"organisation": self.programme.organisation_id}
 

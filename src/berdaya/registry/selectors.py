@@ -28,6 +28,7 @@ from berdaya.core.models import PersonalDataAccess
 from . import indicators
 from .models import (
     Consent,
+    CustomQuestion,
     Enrolment,
     Household,
     HouseholdSurvey,
@@ -292,3 +293,16 @@ def merge_targets(*, user, household: Household) -> QuerySet[Household]:
         )
         .exclude(pk=household.pk)
     )
+
+
+def programme_questions(*, organisation_id: int, village_code: str) -> list[CustomQuestion]:
+    """The own questions of the organisation's programmes that cover the village, one per
+    name (two programmes asking the same name share the answer; the older one's wording is
+    shown). Configuration, not personal data: callers have checked the village already."""
+    questions = CustomQuestion.objects.filter(
+        programme__organisation_id=organisation_id, programme__villages=village_code
+    ).order_by("programme_id", "position", "pk")
+    unique: dict[str, CustomQuestion] = {}
+    for question in questions:
+        unique.setdefault(question.name, question)
+    return list(unique.values())

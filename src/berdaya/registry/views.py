@@ -8,6 +8,7 @@ another village answers 404 whatever is posted.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -48,7 +50,7 @@ from .forms import (
     WithdrawForm,
     show_error,
 )
-from .models import Consent, Household, HouseholdSurvey, Person, RegistryEvent
+from .models import Consent, CustomQuestion, Household, HouseholdSurvey, Person, RegistryEvent
 from .records import SURVEY_FIELDS
 
 PAGE_SIZE = 25
@@ -156,13 +158,38 @@ def _answer(survey: HouseholdSurvey, name: str) -> str:
     return str(value)
 
 
-def survey_answers(survey: HouseholdSurvey | None) -> list[tuple[str, str]]:
+def survey_answers(
+    survey: HouseholdSurvey | None, questions: Sequence[CustomQuestion] = ()
+) -> list[tuple[str, str]]:
+    """Label and shown value of every answer: Berdaya's questions, then the programme's."""
     if survey is None:
         return []
-    return [
+    shown = [
         (capfirst(HouseholdSurvey._meta.get_field(name).verbose_name), _answer(survey, name))
         for name in SURVEY_FIELDS
     ]
+    english = (get_language() or "id").startswith("en")
+    asked = {question.name: question for question in questions}
+    for question in questions:
+        shown.append((question.label(english), _programme_answer(question, survey, english)))
+    # Answers to a question no programme of the village asks any more (it moved on).
+    for name, value in survey.extra.items():
+        if name not in asked and value not in (None, "", []):
+            text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            shown.append((name, text))
+    return shown
+
+
+def _programme_answer(question: CustomQuestion, survey: HouseholdSurvey, english: bool) -> str:
+    value = survey.extra.get(question.name)
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    labels = question.choice_labels(english)
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(code), str(code)) for code in value)
+    return labels.get(str(value), str(value))
 
 
 def _place(details: dict) -> str:
@@ -208,7 +235,10 @@ def household_detail(request, household_id: int):
     _with_ages(record.former, today)
     for event in record.events:
         event.summary = event_summary(event)
-    surveys = [(survey, survey_answers(survey)) for survey in record.surveys]
+    questions = selectors.programme_questions(
+        organisation_id=household.organisation_id, village_code=household.village_id
+    )
+    surveys = [(survey, survey_answers(survey, questions)) for survey in record.surveys]
     return render(
         request,
         "registry/household_detail.html",
@@ -383,7 +413,14 @@ def household_move(request, household_id: int):
 @GET_POST
 def survey_add(request, household_id: int):
     household = selectors.household_get(user=request.user, pk=household_id)
-    form = SurveyForm(_posted(request), initial=SurveyForm.initial_from(household.latest_survey))
+    questions = selectors.programme_questions(
+        organisation_id=household.organisation_id, village_code=household.village_id
+    )
+    form = SurveyForm(
+        _posted(request),
+        questions=questions,
+        initial=SurveyForm.initial_from(household.latest_survey, questions),
+    )
 
     def save():
         services.household_survey_record(
@@ -391,6 +428,7 @@ def survey_add(request, household_id: int):
             survey=form.answers(),
             surveyed_on=form.cleaned_data["surveyed_on"],
             user=request.user,
+            programme_answers=form.programme_answers(),
         )
         return household_url(household), _("The survey was recorded; earlier surveys are kept.")
 

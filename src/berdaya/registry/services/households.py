@@ -26,6 +26,7 @@ from ..models import (
     SocialProtectionScheme,
 )
 from ..records import HouseholdRecord, MemberRecord, Problem, Where
+from ..selectors import programme_questions
 from ..validation import validate_households
 
 # The simple form of a member used by the web form, the demo and tests.
@@ -156,9 +157,27 @@ def household_register(
 
 @transaction.atomic
 def household_survey_record(
-    *, household: Household, survey: dict, surveyed_on: datetime.date, user=None
+    *,
+    household: Household,
+    survey: dict,
+    surveyed_on: datetime.date,
+    user=None,
+    programme_answers: dict | None = None,
 ) -> HouseholdSurvey:
-    """A new survey of living conditions; the earlier ones stay as history."""
+    """A new survey of living conditions; the earlier ones stay as history. Answers to the
+    programme's own questions are kept by question name; a name no programme of the village
+    asks is refused."""
+    asked = {
+        q.name
+        for q in programme_questions(
+            organisation_id=household.organisation_id, village_code=household.village_id
+        )
+    }
+    unknown = sorted(set(programme_answers or {}) - asked)
+    if unknown:
+        raise ValidationFailed(
+            _("No programme in this village asks “%(name)s”.") % {"name": unknown[0]}
+        )
     record = HouseholdRecord(
         village_code=household.village_id, members=[], survey=dict(survey), surveyed_on=surveyed_on
     )
@@ -171,9 +190,18 @@ def household_survey_record(
     )
     if not report.ok:
         raise InvalidRecords(report.errors)
+    if not any(value not in (None, "", []) for value in survey.values()) and not (
+        programme_answers
+    ):
+        raise ValidationFailed(_("Answer at least one question of the survey."))
+    # Answers to the programme's questions alone are a survey too.
     row = survey_from_record(
-        record, household=household, surveyed_by_id=getattr(user, "pk", None), today=surveyed_on
+        replace(record, survey=dict(survey) or {"notes": ""}),
+        household=household,
+        surveyed_by_id=getattr(user, "pk", None),
+        today=surveyed_on,
     )
+    row.extra = dict(programme_answers or {})
     row.save()
     latest = household.surveys.order_by("-surveyed_on", "-pk").first()
     household.latest_survey = latest

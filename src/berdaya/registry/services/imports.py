@@ -53,6 +53,7 @@ from ..models import (
     Submission,
 )
 from ..records import Problem
+from ..selectors import programme_questions
 from ..validation import validate_households
 from ..xlsform import Form, form_build
 
@@ -364,13 +365,10 @@ def _finish(
 
 def _form_for(job: ImportJob) -> Form:
     """Berdaya's form with the own questions of the organisation's programmes in the village."""
-    questions = CustomQuestion.objects.filter(
-        programme__organisation_id=job.organisation_id, programme__villages=job.village_id
-    ).order_by("programme_id", "position", "pk")
-    unique = {}
-    for question in questions:
-        unique.setdefault(question.name, question)
-    return form_build(organisation_id=job.organisation_id, custom_questions=unique.values())
+    questions = programme_questions(
+        organisation_id=job.organisation_id, village_code=job.village_id
+    )
+    return form_build(organisation_id=job.organisation_id, custom_questions=questions)
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:

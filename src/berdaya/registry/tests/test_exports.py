@@ -228,3 +228,41 @@ def test_field_text_that_looks_like_a_formula_stays_text(login, demo):
     rows = _rows(_post(client, f"village={GIRISEKAR}"))
     assert "'" + trap in {row["dusun"] for row in rows}
     assert "'+62" in {row["rw"] for row in rows}
+
+
+def test_answers_to_the_programmes_own_questions_are_exported_free_text_only_with_names(
+    login, demo
+):
+    from berdaya.registry.services import custom_question_add, household_survey_record
+
+    two = [{"code": "sawah", "label_id": "Sawah"}, {"code": "tegal", "label_id": "Tegalan"}]
+    custom_question_add(
+        programme=demo.programme,
+        name="lahan",
+        kind="select_multiple",
+        label_id="Lahan?",
+        choices=two,
+    )
+    custom_question_add(programme=demo.programme, name="cerita", kind="text", label_id="Cerita?")
+    household = Household.objects.filter(village_id=GIRISEKAR, status="active").order_by("pk")[0]
+    household_survey_record(
+        household=household,
+        survey={},
+        surveyed_on=household.latest_survey.surveyed_on,
+        programme_answers={"lahan": ["tegal", "sawah"], "cerita": "Bu Sari pindah ke kota"},
+    )
+
+    anonymous = _rows(_post(login("manajer"), f"village={GIRISEKAR}"))
+    identified = _rows(
+        _post(login("manajer"), f"village={GIRISEKAR}", identified="on", purpose="Verifikasi")
+    )
+
+    assert list(anonymous[0])[len(exports.HOUSEHOLD_COLUMNS) :] == ["programme_lahan"]
+    by_kk = {row["kk"]: row for row in identified}
+    assert by_kk[household.kk]["programme_lahan"] == "sawah tegal"
+    assert by_kk[household.kk]["programme_cerita"] == "Bu Sari pindah ke kota"
+    assert list(identified[0])[len(exports.HOUSEHOLD_COLUMNS) :][:2] == [
+        "programme_lahan",
+        "programme_cerita",
+    ]
+    assert sorted(row["programme_lahan"] for row in anonymous).count("sawah tegal") == 1
