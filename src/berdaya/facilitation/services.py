@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import NotRequired, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from berdaya.core.access import village_codes_for
 from berdaya.core.errors import PermissionDenied, ValidationFailed
+from berdaya.groups.models import Group
 from berdaya.programmes.models import Programme, ProgrammeVillage
 from berdaya.programmes.vocabulary import Level, Stage, Strategy
 from berdaya.registry.models import Person
@@ -42,52 +44,84 @@ def _check_person(person: Person | None, *, activity_village: str, organisation_
         )
 
 
-def _check_activity(
-    *,
-    programme: Programme,
-    village_code: str,
-    kind: str,
-    title: str,
-    held_on: datetime.date,
-    initiated_by: str,
-    stage: str,
-    level: str,
-    strategies: Sequence[str],
-    initiator_person: Person | None,
-    initiator_group,
-    group,
-) -> None:
+class ActivityDetails(TypedDict):
+    """What a facilitator says about an activity, when recording or correcting it."""
+
+    kind: str
+    title: str
+    held_on: datetime.date
+    initiated_by: str
+    stage: str
+    level: str
+    strategies: NotRequired[Sequence[str]]
+    place: NotRequired[str]
+    notes: NotRequired[str]
+    initiator_person: NotRequired[Person | None]
+    initiator_group: NotRequired[Group | None]
+    group: NotRequired[Group | None]
+
+
+_OPTIONAL = {
+    "strategies": (),
+    "place": "",
+    "notes": "",
+    "initiator_person": None,
+    "initiator_group": None,
+    "group": None,
+}
+
+
+def _check_activity(programme: Programme, village_code: str, details: dict) -> None:
     """What a recorded or changed activity must satisfy; raises on the first problem."""
     problems = {
-        "kind": kind not in Activity.Kind.values,
-        "initiated_by": initiated_by not in Activity.Initiator.values,
-        "stage": stage not in Stage.values,
-        "level": level not in Level.values,
-        "strategies": any(s not in Strategy.values for s in strategies),
+        "kind": details["kind"] not in Activity.Kind.values,
+        "initiated_by": details["initiated_by"] not in Activity.Initiator.values,
+        "stage": details["stage"] not in Stage.values,
+        "level": details["level"] not in Level.values,
+        "strategies": any(s not in Strategy.values for s in details["strategies"]),
     }
     for field, wrong in problems.items():
         if wrong:
             raise ValidationFailed(_("Choose one of the listed answers."), field=field)
-    if not title.strip():
+    if not details["title"].strip():
         raise ValidationFailed(_("Give the activity a title."), field="title")
-    if not programme.start_date <= held_on <= programme.planned_end_date:
+    if not programme.start_date <= details["held_on"] <= programme.planned_end_date:
         raise ValidationFailed(
             _("The date must fall within the programme (%(start)s – %(end)s).")
             % {"start": programme.start_date, "end": programme.planned_end_date},
             field="held_on",
         )
     _check_person(
-        initiator_person,
+        details["initiator_person"],
         activity_village=village_code,
         organisation_id=programme.organisation_id,
         field="initiator_person",
     )
-    for candidate, field in ((initiator_group, "initiator_group"), (group, "group")):
+    for field in ("initiator_group", "group"):
+        candidate = details[field]
         if candidate is not None and (
             candidate.village_id != village_code
             or candidate.organisation_id != programme.organisation_id
         ):
             raise ValidationFailed(_("This group is not in this village."), field=field)
+
+
+def _write(activity: Activity, *, user, facilitators: Sequence, details) -> Activity:
+    """Check `details` against the activity's programme and village, then save them."""
+    unknown = set(details) - ActivityDetails.__annotations__.keys()
+    if unknown:
+        raise TypeError(f"unknown activity details: {sorted(unknown)}")
+    details = {**_OPTIONAL, **details}
+    _check_activity(activity.programme, activity.village_id, details)
+    for name, value in details.items():
+        setattr(activity, name, value)
+    activity.title = activity.title.strip()
+    activity.place = activity.place.strip()
+    activity.notes = activity.notes.strip()
+    activity.strategies = sorted(set(activity.strategies))
+    activity.save()
+    activity.facilitators.set(list(facilitators) or [user])
+    return activity
 
 
 @transaction.atomic
@@ -96,111 +130,30 @@ def activity_record(
     user,
     programme: Programme,
     village_code: str,
-    kind: str,
-    title: str,
-    held_on: datetime.date,
-    initiated_by: str,
-    stage: str,
-    level: str,
-    strategies: Sequence[str] = (),
-    place: str = "",
-    notes: str = "",
-    initiator_person: Person | None = None,
-    initiator_group=None,
-    group=None,
     facilitators: Sequence = (),
+    **details: Unpack[ActivityDetails],
 ) -> Activity:
     _check_village_access(user, programme, village_code)
     if not ProgrammeVillage.objects.filter(programme=programme, village_id=village_code).exists():
         raise ValidationFailed(_("This village is not in the programme."), field="village")
-    _check_activity(
-        programme=programme,
-        village_code=village_code,
-        kind=kind,
-        title=title,
-        held_on=held_on,
-        initiated_by=initiated_by,
-        stage=stage,
-        level=level,
-        strategies=strategies,
-        initiator_person=initiator_person,
-        initiator_group=initiator_group,
-        group=group,
-    )
-    activity = Activity.objects.create(
+    activity = Activity(
         organisation_id=programme.organisation_id,
         programme=programme,
         village_id=village_code,
-        kind=kind,
-        title=title.strip(),
-        held_on=held_on,
-        place=place.strip(),
-        initiated_by=initiated_by,
-        initiator_person=initiator_person,
-        initiator_group=initiator_group,
-        stage=stage,
-        strategies=sorted(set(strategies)),
-        level=level,
-        group=group,
-        notes=notes.strip(),
         created_by=user,
     )
-    activity.facilitators.set(list(facilitators) or [user])
-    return activity
+    return _write(activity, user=user, facilitators=facilitators, details=details)
 
 
 @transaction.atomic
 def activity_update(
-    *,
-    user,
-    activity: Activity,
-    kind: str,
-    title: str,
-    held_on: datetime.date,
-    initiated_by: str,
-    stage: str,
-    level: str,
-    strategies: Sequence[str] = (),
-    place: str = "",
-    notes: str = "",
-    initiator_person: Person | None = None,
-    initiator_group=None,
-    group=None,
-    facilitators: Sequence = (),
+    *, user, activity: Activity, facilitators: Sequence = (), **details: Unpack[ActivityDetails]
 ) -> Activity:
     """Correct a recorded activity. Its programme and village stay: who attended depends
     on them. Every change is in the audit trail."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _check_village_access(user, activity.programme, activity.village_id)
-    _check_activity(
-        programme=activity.programme,
-        village_code=activity.village_id,
-        kind=kind,
-        title=title,
-        held_on=held_on,
-        initiated_by=initiated_by,
-        stage=stage,
-        level=level,
-        strategies=strategies,
-        initiator_person=initiator_person,
-        initiator_group=initiator_group,
-        group=group,
-    )
-    activity.kind = kind
-    activity.title = title.strip()
-    activity.held_on = held_on
-    activity.place = place.strip()
-    activity.initiated_by = initiated_by
-    activity.initiator_person = initiator_person
-    activity.initiator_group = initiator_group
-    activity.stage = stage
-    activity.strategies = sorted(set(strategies))
-    activity.level = level
-    activity.group = group
-    activity.notes = notes.strip()
-    activity.save()
-    activity.facilitators.set(list(facilitators) or [user])
-    return activity
+    return _write(activity, user=user, facilitators=facilitators, details=details)
 
 
 @transaction.atomic

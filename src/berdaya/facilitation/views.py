@@ -142,26 +142,43 @@ def activity_create(request):
         facilitators=facilitators,
         initial=initial,
     )
-    picked = None
+    return _activity_page(
+        request,
+        form,
+        programme=programme,
+        groups=groups,
+        facilitators=facilitators,
+        picked=None,
+        save=lambda fields: services.activity_record(
+            user=request.user,
+            programme=programme,
+            village_code=form.cleaned_data["village"],
+            **fields,
+        ),
+        done=_("The activity was recorded. Now record who came."),
+    )
+
+
+def _activity_page(
+    request, form, *, programme, groups, facilitators, picked, save, done, activity=None
+):
+    """The activity form: a valid POST runs `save(fields)` (a service) and goes to the
+    activity; a refusal is shown next to its field, keeping what was typed."""
     if request.method == "POST" and form.is_valid():
         try:
             picked, fields = _activity_fields(request, form, programme, groups, facilitators)
-            activity = services.activity_record(
-                user=request.user,
-                programme=programme,
-                village_code=form.cleaned_data["village"],
-                **fields,
-            )
+            saved = save(fields)
         except ValidationFailed as error:
             show_error(form, error)
         else:
-            messages.success(request, _("The activity was recorded. Now record who came."))
-            return redirect("facilitation:activity-detail", activity_id=activity.pk)
+            messages.success(request, done)
+            return redirect("facilitation:activity-detail", activity_id=saved.pk)
     context = {
         "form": form,
         "programme": programme,
         "picked": picked,
         "organisation_id": programme.organisation_id,
+        "activity": activity,
     }
     return render(
         request,
@@ -242,28 +259,18 @@ def activity_edit(request, activity_id: int):
         initial=initial,
     )
     form.fields["village"].disabled = True
-    picked = activity.initiator_person
-    if request.method == "POST" and form.is_valid():
-        try:
-            picked, fields = _activity_fields(request, form, programme, groups, facilitators)
-            services.activity_update(user=request.user, activity=activity, **fields)
-        except ValidationFailed as error:
-            show_error(form, error)
-        else:
-            messages.success(request, _("The activity was changed."))
-            return redirect("facilitation:activity-detail", activity_id=activity.pk)
-    context = {
-        "form": form,
-        "programme": programme,
-        "picked": picked,
-        "organisation_id": programme.organisation_id,
-        "activity": activity,
-    }
-    return render(
+    return _activity_page(
         request,
-        "facilitation/activity_form.html",
-        context,
-        status=422 if form.errors else 200,
+        form,
+        programme=programme,
+        groups=groups,
+        facilitators=facilitators,
+        picked=activity.initiator_person,
+        save=lambda fields: services.activity_update(
+            user=request.user, activity=activity, **fields
+        ),
+        done=_("The activity was changed."),
+        activity=activity,
     )
 
 
