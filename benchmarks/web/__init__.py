@@ -1,0 +1,1 @@
+"""Settings, URLs and the plain-Django floor view used by benchmarks/bench_web.py only."""
