@@ -7,13 +7,11 @@ these functions return counts and shares only, never a household or a person.
 
 from __future__ import annotations
 
-from collections import Counter
+import datetime
 from dataclasses import dataclass, field
 
-import pandas as pd
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,8 +25,11 @@ from berdaya.core.access import (
 )
 from berdaya.core.errors import NotFound, ValidationFailed
 from berdaya.registry import choices, indicators
-from berdaya.registry.models import Household, HouseholdSurvey, Person
-from berdaya.registry.selectors import households_for_figures, persons_for_figures, schemes_for
+from berdaya.registry import figures as stored
+from berdaya.registry.figures import AGE_BANDS
+from berdaya.registry.indicators import PovertyStatus
+from berdaya.registry.models import HouseholdSurvey, Person
+from berdaya.registry.selectors import schemes_for
 
 from .models import Capital, CapitalItem, Institution, PastProgramme
 
@@ -69,8 +70,6 @@ def capital_item_get(*, user, pk: int) -> CapitalItem:
 
 
 # -- the profile -------------------------------------------------------------------------------
-
-AGE_BANDS = [(low, low + 4) for low in range(0, 75, 5)] + [(75, None)]
 
 
 @dataclass
@@ -128,6 +127,8 @@ class VillageFigures:
     disasters: list[Share]
     mpi: indicators.MPISummary
     capitals: list[CapitalScore]
+    computed_at: datetime.datetime | None = None  # when the stored figures were computed
+    updating: bool = False  # the registry changed since; a background job is on it
 
 
 LIVING_QUESTIONS = (
@@ -137,10 +138,7 @@ LIVING_QUESTIONS = (
     ("electricity", choices.Electricity),
     ("cooking_fuel", choices.CookingFuel),
 )
-
-
-def _band(age: int) -> int:
-    return min(age // 5, len(AGE_BANDS) - 1)
+assert tuple(name for name, _choice in LIVING_QUESTIONS) == stored.LIVING_QUESTIONS
 
 
 def _band_label(index: int) -> str:
@@ -148,62 +146,82 @@ def _band_label(index: int) -> str:
     return f"{low}+" if high is None else f"{low}–{high}"
 
 
-def village_figures(*, user, village: Village) -> VillageFigures:
-    """The registry's aggregates for the village profile (viewers included)."""
-    today = timezone.localdate()
-    households = households_for_figures(user).filter(
-        village=village, status=Household.Status.ACTIVE
+def figures_organisation(user, village: Village, organisation_id: int | None = None) -> int | None:
+    """Whose registry the profile shows: the workspace's organisation if it works in the
+    village, else the user's first organisation that does (figures are per organisation)."""
+    candidates = sorted(
+        o
+        for o in organisation_ids_for(user)
+        if village.code in village_codes_for(user, organisation_id=o)
     )
-    persons = persons_for_figures(user).filter(
-        household__in=households.values("pk"), status=Person.Status.PRESENT
+    if organisation_id in candidates:
+        return organisation_id
+    return candidates[0] if candidates else None
+
+
+def village_figures(
+    *, user, village: Village, organisation_id: int | None = None
+) -> VillageFigures:
+    """The registry's aggregates for the village profile (viewers included), read from the
+    stored figures (`registry.figures`): one indexed read, whatever the village's size."""
+    organisation = figures_organisation(user, village, organisation_id)
+    row = (
+        stored.village_row(organisation_id=organisation, village_code=village.code)
+        if organisation is not None
+        else None
     )
-    counts: Counter = Counter()
-    women = children = elderly = unknown = 0
-    for sex, birth in persons.values_list("sex", "birth_date"):
-        women += sex == Person.Sex.FEMALE
-        age = indicators.age_on(birth, today)
-        if age is None:
-            unknown += 1
-            continue
-        children += age < 18
-        elderly += age >= 60
-        counts[(_band(age), sex)] += 1
-    pyramid = [
-        {"band": _band_label(i), "order": i, "sex": sex, "count": counts[(i, sex)]}
-        for i in range(len(AGE_BANDS))
-        for sex in (Person.Sex.MALE, Person.Sex.FEMALE)
-    ]
-    table = indicators.household_table(households, today=today)
-    statuses = indicators.poverty(table)
-    mpi = indicators.mpi_summary(table, statuses)
+    data = row.figures if row is not None else {}
+    total = data.get("households", 0)
+    mpi = data.get("mpi") or {}
+    by_status = {key: 0 for key, _label in PovertyStatus.choices if key != PovertyStatus.UNKNOWN}
+    by_status.update(mpi.get("by_status", {}))
     return VillageFigures(
-        households=len(table),
-        persons=sum(counts.values()) + unknown,
-        women=women,
-        children=children,
-        elderly=elderly,
-        unknown_age=unknown,
-        pyramid=pyramid,
-        living=_living(households),
-        coverage=_coverage(user, table, statuses),
-        vulnerabilities=_vulnerabilities(table, persons),
-        disasters=_disasters(households),
-        mpi=mpi,
-        capitals=capital_scores(user=user, village=village, table=table),
+        households=total,
+        persons=data.get("persons", 0),
+        women=data.get("women", 0),
+        children=data.get("children", 0),
+        elderly=data.get("elderly", 0),
+        unknown_age=data.get("unknown_age", 0),
+        pyramid=[
+            {"band": _band_label(band), "order": band, "sex": sex, "count": count}
+            for band, sex, count in data.get("pyramid", [])
+        ]
+        or [
+            {"band": _band_label(i), "order": i, "sex": sex, "count": 0}
+            for i in range(len(AGE_BANDS))
+            for sex in (Person.Sex.MALE, Person.Sex.FEMALE)
+        ],
+        living=_living(data.get("living", {}), total),
+        coverage=_coverage(organisation, data.get("coverage", {})),
+        vulnerabilities=_vulnerabilities(data.get("vulnerabilities", {}), total, data),
+        disasters=[
+            Share(str(DISASTER_LABELS.get(code, code)), n, total)
+            for code, n in data.get("disasters", [])
+        ],
+        mpi=indicators.MPISummary(
+            households=mpi.get("households", 0),
+            unknown=mpi.get("unknown", 0),
+            by_status=by_status,
+            headcount=mpi.get("headcount"),
+            intensity=mpi.get("intensity"),
+            mpi=mpi.get("mpi"),
+            contributions=mpi.get("contributions", {}),
+        ),
+        capitals=capital_scores(user=user, village=village, parts=data.get("capital_parts", {})),
+        computed_at=row.computed_at if row is not None else None,
+        updating=row is None or row.stale,
     )
 
 
-def _living(households: QuerySet[Household]) -> list[Question]:
-    surveys = HouseholdSurvey.objects.filter(pk__in=households.values("latest_survey_id"))
-    total = households.count()
+DISASTER_LABELS = dict(choices.Disaster.choices)
+
+
+def _living(stored_living: dict, total: int) -> list[Question]:
     questions = []
     for name, choice in LIVING_QUESTIONS:
         labels = dict(choice.choices)
-        rows = surveys.values(name).annotate(n=Count("pk")).order_by("-n", name)
         answers = [
-            Share(str(labels.get(row[name], row[name])), row["n"], total)
-            for row in rows
-            if row[name]
+            Share(str(labels.get(code, code)), n, total) for code, n in stored_living.get(name, [])
         ]
         known = sum(a.count for a in answers)
         if total - known:
@@ -213,75 +231,41 @@ def _living(households: QuerySet[Household]) -> list[Question]:
     return questions
 
 
-def _coverage(user, table: pd.DataFrame, statuses) -> list[SchemeCoverage]:
-    schemes = list(schemes_for(organisation_ids_for(user)))
-    enrolled = {s.code: set() for s in schemes}
-    for pk, codes in zip(table["household_id"], table["schemes"].fillna(""), strict=True):
-        for code in codes.split():
-            enrolled.setdefault(code, set()).add(int(pk))
-    known = {pk: item for pk, item in statuses.items() if item.status != "unknown"}
+def _coverage(organisation_id: int | None, stored_coverage: dict) -> list[SchemeCoverage]:
+    schemes = schemes_for([organisation_id] if organisation_id is not None else [])
     result = []
-    if known:
-        from berdaya.analysis.poverty import Coverage, Scheme
-
-        frame = pd.DataFrame(
-            {
-                "household_id": list(known),
-                "poor": [item.is_poor for item in known.values()],
-                **{f"enrolled_{s.code}": [pk in enrolled[s.code] for pk in known] for s in schemes},
-            }
-        )
-        measure = Coverage(
-            [Scheme(s.code, eligible="poor", enrolled=f"enrolled_{s.code}") for s in schemes]
-        )
-        overall = indicators.cached(
-            "coverage", frame, lambda: measure.compute(frame).overall.to_pandas()
-        ).set_index("scheme")
     for scheme in schemes:
-        row = overall.loc[scheme.code] if known else None
+        item = stored_coverage.get(scheme.code, {})
         result.append(
             SchemeCoverage(
                 name=scheme.name,
-                enrolled=len(enrolled[scheme.code]),
-                poor_not_enrolled=None if row is None else int(row["eligible_not_enrolled"]),
-                enrolled_not_poor=None if row is None else int(row["enrolled_not_eligible"]),
+                enrolled=item.get("enrolled", 0),
+                poor_not_enrolled=item.get("poor_not_enrolled"),
+                enrolled_not_poor=item.get("enrolled_not_poor"),
             )
         )
     return result
 
 
-def _true_count(series: pd.Series) -> int:
-    return int(series.fillna(False).astype(bool).sum())
+VULNERABILITY_LABELS = (
+    ("female_head", gettext_lazy("Female-headed households")),
+    ("elderly_alone", gettext_lazy("Elderly people living alone (60+)")),
+    ("child_headed", gettext_lazy("Child-headed households (head under 18)")),
+    ("hit_by_disaster", gettext_lazy("Households hit by a disaster")),
+    ("member_with_disability", gettext_lazy("Households with a member with a disability")),
+)
 
 
-def _vulnerabilities(table: pd.DataFrame, persons: QuerySet[Person]) -> list[Share]:
-    total = len(table)
-    disabled = sum(1 for d in persons.values_list("disabilities", flat=True) if d)
-    people = persons.count()
-    return [
-        Share(_("Female-headed households"), _true_count(table["female_head"]), total),
-        Share(_("Elderly people living alone (60+)"), _true_count(table["elderly_alone"]), total),
+def _vulnerabilities(counts: dict, total: int, data: dict) -> list[Share]:
+    shares = [Share(str(label), counts.get(key, 0), total) for key, label in VULNERABILITY_LABELS]
+    shares.append(
         Share(
-            _("Child-headed households (head under 18)"), _true_count(table["child_headed"]), total
-        ),
-        Share(_("Households hit by a disaster"), _true_count(table["hit_by_disaster"]), total),
-        Share(
-            _("Households with a member with a disability"),
-            _true_count(table["member_with_disability"]),
-            total,
-        ),
-        Share(_("Persons with a disability (of all persons)"), disabled, people),
-    ]
-
-
-def _disasters(households: QuerySet[Household]) -> list[Share]:
-    total = households.count()
-    counter: Counter = Counter()
-    surveys = HouseholdSurvey.objects.filter(pk__in=households.values("latest_survey_id"))
-    for disasters in surveys.values_list("disasters", flat=True):
-        counter.update(set(disasters or ()))
-    labels = dict(choices.Disaster.choices)
-    return [Share(str(labels.get(k, k)), n, total) for k, n in counter.most_common()]
+            _("Persons with a disability (of all persons)"),
+            counts.get("persons_with_disability", 0),
+            data.get("persons", 0),
+        )
+    )
+    return shares
 
 
 # -- the five capitals -------------------------------------------------------------------------
@@ -320,16 +304,26 @@ CAPITAL_FORMULAS = {
 }
 
 
-def _share(numerator: float, denominator: float) -> float | None:
-    return 100 * numerator / denominator if denominator else None
-
-
-def _known_share(series: pd.Series, *, invert: bool = False) -> float | None:
-    known = series.dropna()
-    if known.empty:
-        return None
-    share = 100 * known.astype(bool).mean()
-    return 100 - share if invert else share
+PART_LABELS = {
+    "schooling": gettext_lazy("Schooling (15+)"),
+    "in_school": gettext_lazy("In school (7–15)"),
+    "nourished": gettext_lazy("Well nourished (under 5)"),
+    "healthy": gettext_lazy("Without chronic illness"),
+    "institutions": gettext_lazy("Active institutions"),
+    "farm_land": gettext_lazy("Farm land"),
+    "livestock": gettext_lazy("Livestock"),
+    "safe_water": gettext_lazy("Safe drinking water"),
+    "no_disaster": gettext_lazy("No disaster"),
+    "housing": gettext_lazy("Adequate housing"),
+    "electricity": gettext_lazy("Electricity"),
+    "toilet": gettext_lazy("Toilet"),
+    "clean_fuel": gettext_lazy("Clean cooking fuel"),
+    "transport": gettext_lazy("Transport"),
+    "savings": gettext_lazy("Savings"),
+    "no_debts": gettext_lazy("No debts"),
+    "income": gettext_lazy("Income over Rp1 million"),
+    "assets": gettext_lazy("Assets"),
+}
 
 
 def _mean(values) -> float | None:
@@ -337,69 +331,22 @@ def _mean(values) -> float | None:
     return sum(known) / len(known) if known else None
 
 
-def _registry_parts(table: pd.DataFrame, active_institutions: int) -> dict[str, list]:
-    def total(column: str) -> int:
-        return int(table[column].fillna(0).sum())
-
-    people = total("household_size")
-    assets_ok = table["small_assets"].ge(2) | table["owns_car"].fillna(False).astype(bool)
-    assets_ok = assets_ok.where(table["small_assets"].notna())
-    return {
-        Capital.HUMAN: [
-            (
-                _("Schooling (15+)"),
-                _share(total("persons_15_plus_schooled"), total("persons_15_plus")),
-            ),
-            (_("In school (7–15)"), _share(total("children_attending"), total("children_7_15"))),
-            (
-                _("Well nourished (under 5)"),
-                None
-                if not total("under_5")
-                else 100 - _share(total("under_5_undernourished"), total("under_5")),
-            ),
-            (
-                _("Without chronic illness"),
-                None if not people else 100 - _share(total("chronically_ill"), people),
-            ),
-        ],
-        Capital.SOCIAL: [
-            (
-                _("Active institutions"),
-                100 * min(1, active_institutions / ACTIVE_INSTITUTIONS_FOR_FULL_SCORE),
-            ),
-        ],
-        Capital.NATURAL: [
-            (_("Farm land"), _known_share(table["farms_land"])),
-            (_("Livestock"), _known_share(table["keeps_livestock"])),
-            (_("Safe drinking water"), _known_share(table["safe_drinking_water"])),
-            (_("No disaster"), _known_share(table["hit_by_disaster"], invert=True)),
-        ],
-        Capital.PHYSICAL: [
-            (_("Adequate housing"), _known_share(table["adequate_housing"])),
-            (_("Electricity"), _known_share(table["has_electricity"])),
-            (_("Toilet"), _known_share(table["improved_sanitation"])),
-            (_("Clean cooking fuel"), _known_share(table["clean_fuel"])),
-            (_("Transport"), _known_share(table["owns_transport"])),
-        ],
-        Capital.FINANCIAL: [
-            (_("Savings"), _known_share(table["has_savings"])),
-            (_("No debts"), _known_share(table["has_debt"], invert=True)),
-            (_("Income over Rp1 million"), _known_share(table["income_over_1m"])),
-            (_("Assets"), _known_share(assets_ok)),
-        ],
-    }
-
-
-def capital_scores(*, user, village: Village, table: pd.DataFrame) -> list[CapitalScore]:
-    """Each capital 0–100: the mean of its registry shares, averaged with the mean of the
+def capital_scores(*, user, village: Village, parts: dict) -> list[CapitalScore]:
+    """Each capital 0–100: the mean of its registry shares (stored, `registry.figures`; the
+    social capital's from the village's active institutions), averaged with the mean of the
     facilitators' items (very weak = 0, weak = 25, moderate = 50, strong = 75, very
     strong = 100) when there are any."""
     active = institutions_of(user=user, village=village).filter(active=True).count()
-    parts = _registry_parts(table, active) if len(table) else {c: [] for c in Capital.values}
-    if not len(table):
-        parts[Capital.SOCIAL] = [
-            (_("Active institutions"), 100 * min(1, active / ACTIVE_INSTITUTIONS_FOR_FULL_SCORE))
-        ]
+    shown = {
+        capital: [(str(PART_LABELS[key]), value) for key, value in parts.get(capital, [])]
+        for capital in Capital.values
+    }
+    shown[Capital.SOCIAL] = [
+        (
+            str(PART_LABELS["institutions"]),
+            100 * min(1, active / ACTIVE_INSTITUTIONS_FOR_FULL_SCORE),
+        )
+    ]
     items: dict[str, list[int]] = {c: [] for c in Capital.values}
     for capital, strength in capital_items_of(user=user, village=village).values_list(
         "capital", "strength"
@@ -409,9 +356,9 @@ def capital_scores(*, user, village: Village, table: pd.DataFrame) -> list[Capit
         CapitalScore(
             capital=capital.value,
             label=str(capital.label),
-            registry=_mean(v for _label, v in parts[capital]),
+            registry=_mean(v for _label, v in shown[capital]),
             assessed=_mean(items[capital]),
-            parts=parts[capital],
+            parts=shown[capital],
             items=len(items[capital]),
         )
         for capital in Capital

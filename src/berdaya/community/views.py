@@ -35,7 +35,12 @@ def _profile_url(village_code: str) -> str:
 def village_profile(request, village_code: str):
     """The village profile (at /wilayah/desa/<code>/): aggregates for every role, no names."""
     village = selectors.village_for_user(user=request.user, code=village_code)
-    figures = selectors.village_figures(user=request.user, village=village)
+    workspace = workspace_for(request)
+    figures = selectors.village_figures(
+        user=request.user,
+        village=village,
+        organisation_id=workspace.programme.organisation_id if workspace.programme else None,
+    )
     try:
         services.editing_organisation(request.user, village_code=village.code)
         can_edit = True

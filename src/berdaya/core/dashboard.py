@@ -1,15 +1,14 @@
-"""Figures for the dashboard: real counts within the chosen programme and village."""
+"""Figures for the dashboard: counts within the chosen programme and village, read from the
+stored village figures (`registry.figures`): active households and the persons living in them,
+ages as of the day the figures were computed."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
+from berdaya.core.access import village_codes_for
 
-from berdaya.core.access import count_visible_to
-from berdaya.registry.models import Household, Person
-
-from .dates import years_before
 from .workspace import Workspace
 
 
@@ -21,23 +20,27 @@ class DashboardFigures:
     women: int
     children: int
     elderly: int
+    computed_at: datetime.datetime | None = None  # the oldest of the villages' figures
+    updating: bool = False
 
 
 def dashboard_figures(*, user, workspace: Workspace) -> DashboardFigures:
+    from berdaya.registry.figures import village_rows
+
     if workspace.programme is None:
         return DashboardFigures(0, 0, 0, 0, 0, 0)
     codes = [workspace.village.code] if workspace.village else [v.code for v in workspace.villages]
     organisation_id = workspace.programme.organisation_id
-    households = Household.objects.filter(organisation_id=organisation_id, village_id__in=codes)
-    persons = Person.objects.filter(
-        organisation_id=organisation_id, household__village_id__in=codes
-    )
-    today = timezone.localdate()
+    visible = village_codes_for(user, organisation_id=organisation_id)
+    rows = village_rows(organisation_id=organisation_id, codes=[c for c in codes if c in visible])
+    times = [row.computed_at for row in rows if row.computed_at]
     return DashboardFigures(
         villages=len(codes),
-        households=count_visible_to(user, households),
-        persons=count_visible_to(user, persons),
-        women=count_visible_to(user, persons.filter(sex=Person.Sex.FEMALE)),
-        children=count_visible_to(user, persons.filter(birth_date__gt=years_before(today, 18))),
-        elderly=count_visible_to(user, persons.filter(birth_date__lte=years_before(today, 60))),
+        households=sum(row.households for row in rows),
+        persons=sum(row.persons for row in rows),
+        women=sum(row.women for row in rows),
+        children=sum(row.children for row in rows),
+        elderly=sum(row.elderly for row in rows),
+        computed_at=min(times) if times else None,
+        updating=any(row.stale for row in rows) or len(rows) < len(codes),
     )

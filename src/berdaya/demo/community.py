@@ -20,6 +20,7 @@ from berdaya.organisations.services import (
 )
 from berdaya.programmes.models import Programme
 from berdaya.programmes.services import programme_create
+from berdaya.registry import figures
 from berdaya.registry.models import Person
 from berdaya.registry.services import MemberInput, household_register
 
@@ -227,6 +228,7 @@ def _household_members(
 
 
 @transaction.atomic
+@figures.deferred()  # the stored figures of all its households at once, at the end
 def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoCommunity:
     """Create the demo community. Refuses to run twice, so real data is never mixed in."""
     if Organisation.objects.filter(name=ORGANISATION_NAME).exists():

@@ -14,8 +14,6 @@ from fractions import Fraction
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from berdaya.core.access import get_visible_or_404, village_codes_for, visible_to
-from berdaya.registry.models import Household
-
 from .models import Activity, AgeBand, Attendance
 
 ROLES = ("spoke", "proposed", "decided", "facilitated")
@@ -79,12 +77,10 @@ class Participation:
 
 
 def _poverty_of(household_ids: set[int]) -> dict[int, str]:
-    from berdaya.registry.indicators import household_table, poverty
+    """Stored MPI statuses (`registry.figures`), computed when each household last changed."""
+    from berdaya.registry.selectors import stored_poverty
 
-    if not household_ids:
-        return {}
-    statuses = poverty(household_table(Household.objects.filter(pk__in=household_ids)))
-    return {pk: p.status for pk, p in statuses.items()}
+    return {pk: p.status for pk, p in stored_poverty(household_ids).items()}
 
 
 def participation(activities: list[Activity]) -> Participation:
@@ -159,12 +155,12 @@ def elite_capture(activities: list[Activity], *, village_households) -> EliteCap
     known = {pk: poverty.get(households[pk]) for pk in voices}
     non_poor_voices = sum(v for pk, v in voices.items() if known[pk] == "not_poor")
     non_poor_share = Fraction(non_poor_voices, total_voices)
-    population = _poverty_of(set(village_households.values_list("pk", flat=True)))
-    known_population = [s for s in population.values() if s != "unknown"]
+    from berdaya.registry.selectors import poverty_counts
+
+    population = poverty_counts(village_households)
+    known_population = sum(n for status, n in population.items() if status != "unknown")
     population_share = (
-        Fraction(sum(1 for s in known_population if s == "not_poor"), len(known_population))
-        if known_population
-        else None
+        Fraction(population.get("not_poor", 0), known_population) if known_population else None
     )
     over = (
         population_share is not None
@@ -257,18 +253,19 @@ def facilitator_choices(*, organisation_id: int) -> QuerySet:
 
 
 def person_search(*, user, village_code: str, text: str, organisation_id: int | None = None):
-    """People living in a village the user works in, whose name contains `text`."""
-    from berdaya.registry.models import Person
+    """People living in a village the user works in whose name matches `text` (every word
+    typed starts a word of the name; exact and prefix matches first), on the name index."""
+    from berdaya.registry.selectors import person_name_search
 
-    persons = visible_to(user, Person.objects.select_related("household")).filter(
-        household__village_id=village_code, status=Person.Status.PRESENT
+    if len(text.strip()) < 2:
+        return []
+    return person_name_search(
+        user=user,
+        text=text,
+        village_code=village_code,
+        organisation_id=organisation_id,
+        limit=15,
     )
-    if organisation_id:
-        persons = persons.filter(organisation_id=organisation_id)
-    text = text.strip()
-    if len(text) < 2:
-        return persons.none()
-    return persons.filter(name__icontains=text).order_by("name", "pk")[:15]
 
 
 def person_for(*, user, pk, organisation_id: int):

@@ -58,8 +58,13 @@ class CriticalMass:
 
 
 def critical_mass(*, user, programme: Programme, village_code: str, on) -> CriticalMass:
-    """Who counts as empowered is documented in docs/ARCHITECTURE.md ("critical mass")."""
+    """Who counts as empowered is documented in docs/ARCHITECTURE.md ("critical mass").
+
+    The adults are counted from the village's stored figures (`registry.figures`) when they
+    were computed on `on`, else from the registry; the empowered are looked up by their
+    (few) ids among the cadres and the people who proposed or decided."""
     from berdaya.facilitation.models import Attendance
+    from berdaya.registry.figures import village_row
     from berdaya.registry.models import Person
 
     coverage = get_visible_or_404(
@@ -71,12 +76,13 @@ def critical_mass(*, user, programme: Programme, village_code: str, on) -> Criti
     adults = Person.objects.filter(
         organisation_id=programme.organisation_id,
         household__village_id=village_code,
+        household__status="active",
         status=Person.Status.PRESENT,
         birth_date__lte=adult_birth,
     )
     cadres = Cadre.objects.filter(
         organisation_id=programme.organisation_id, until__isnull=True, since__lte=on
-    ).values("person_id")
+    ).values_list("person_id", flat=True)
     active_voices = (
         Attendance.objects.filter(
             activity__programme=programme,
@@ -84,10 +90,16 @@ def critical_mass(*, user, programme: Programme, village_code: str, on) -> Criti
             activity__held_on__lte=on,
         )
         .filter(Q(proposed=True) | Q(decided=True))
-        .values("person_id")
+        .values_list("person_id", flat=True)
     )
-    empowered = adults.filter(Q(pk__in=cadres) | Q(pk__in=active_voices)).count()
-    return CriticalMass(adults.count(), empowered, coverage.empowered_target_percent)
+    candidates = sorted(set(cadres) | set(active_voices))
+    empowered = adults.filter(pk__in=candidates).count() if candidates else 0
+    row = village_row(organisation_id=programme.organisation_id, village_code=village_code)
+    if row is not None and row.computed_on == on and not row.stale:
+        count = row.adults
+    else:
+        count = adults.count()
+    return CriticalMass(count, empowered, coverage.empowered_target_percent)
 
 
 def cadres_of(*, user, programme: Programme) -> QuerySet[Cadre]:

@@ -51,7 +51,14 @@ class Household(models.Model):
 
     class Meta:
         ordering = ["village_id", "dusun", "rw", "rt", "pk"]
-        indexes = [models.Index(fields=["organisation", "village", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "village", "status"]),
+            # The household list: its filters and its order, read without a sort.
+            models.Index(
+                fields=["organisation", "status", "village", "dusun", "rw", "rt", "id"],
+                name="household_list_order",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(latitude__isnull=True)
@@ -143,6 +150,12 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["household_id", "pk"]
+        indexes = [
+            # A NIK searched for, by its keyed hash, in any of the user's organisations.
+            models.Index(
+                fields=["nik_hash"], name="person_nik_hash", condition=~models.Q(nik_hash="")
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(sex__in=["L", "P"]), name="person_sex_valid"),
             # One person is registered once per organisation (by the hash of the NIK).
@@ -516,3 +529,73 @@ class ImportJob(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"organisation": self.organisation_id}
+
+
+# -- stored figures (registry.figures keeps them current; never written anywhere else) ---------
+
+
+class HouseholdFigures(models.Model):
+    """What pages show about one household, computed by `registry.figures` from
+    `berdaya.analysis` whenever the household, its members, survey or enrolments change.
+
+    Derived data: `berdaya refresh-figures` rebuilds every row from the registry. Read only
+    through a visible `Household` (the access rule is the household's), so no scope of its own.
+    """
+
+    household = models.OneToOneField(
+        Household, models.CASCADE, primary_key=True, related_name="figures"
+    )
+    # The village the figures were counted in (the previous one is updated after a move).
+    village_code = models.CharField(max_length=13)
+    organisation_id = models.BigIntegerField()
+    members = models.PositiveIntegerField(default=0)  # present members
+    head_name = models.CharField(max_length=150, blank=True)
+    poverty_status = models.CharField(max_length=10, default="unknown")
+    poverty_score = models.FloatField(null=True, blank=True)
+    # Space-separated names of the MPI indicators the household is deprived in.
+    deprived = models.CharField(max_length=255, blank=True)
+    computed_on = models.DateField()  # ages are counted on this day
+
+    class Meta:
+        indexes = [models.Index(fields=["village_code", "poverty_status"])]
+        verbose_name = _("household figures")
+        verbose_name_plural = _("household figures")
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.poverty_status}"
+
+
+class VillageRegistryFigures(models.Model):
+    """One organisation's registry figures for one village (the village profile, the
+    dashboard, critical mass, participation): computed by `registry.figures` from
+    `berdaya.analysis` after a change, by a background job for large villages, and all
+    at once by `berdaya refresh-figures`. Pages show `computed_at`."""
+
+    organisation = models.ForeignKey("organisations.Organisation", models.CASCADE, related_name="+")
+    village = models.ForeignKey("areas.Village", models.CASCADE, related_name="+")
+    # Counted with one indexed read by the dashboard (active households, present persons).
+    households = models.PositiveIntegerField(default=0)
+    persons = models.PositiveIntegerField(default=0)
+    women = models.PositiveIntegerField(default=0)
+    children = models.PositiveIntegerField(default=0)
+    elderly = models.PositiveIntegerField(default=0)
+    adults = models.PositiveIntegerField(default=0)
+    # Everything else the profile shows, by code (labels are translated when shown).
+    figures = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    computed_on = models.DateField(null=True, blank=True)
+    # True from a change in the registry until the figures are computed again.
+    stale = models.BooleanField(default=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "village"], name="village_figures_unique"
+            ),
+        ]
+        verbose_name = _("village registry figures")
+        verbose_name_plural = _("village registry figures")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} · {self.village_id}"

@@ -11,9 +11,12 @@ Two kinds of scope:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 
 from berdaya.areas.models import Village
 from berdaya.core import crypto
@@ -25,12 +28,13 @@ from berdaya.core.access import (
 )
 from berdaya.core.models import PersonalDataAccess
 
-from . import indicators
+from . import figures, indicators, search
 from .models import (
     Consent,
     CustomQuestion,
     Enrolment,
     Household,
+    HouseholdFigures,
     HouseholdSurvey,
     Person,
     RegistryEvent,
@@ -110,7 +114,8 @@ def _search(households: QuerySet[Household], text: str) -> QuerySet[Household]:
     digits = identifier_searched(text)
     if digits:
         return _by_identifier(households, crypto.blind_index(digits))
-    persons = Person.objects.filter(name__icontains=text.strip()).values("household_id")
+    # By name, on the name index (registry.search): every word typed starts a word of a name.
+    persons = Person.objects.filter(search.name_matches(text)).values("household_id")
     return households.filter(pk__in=persons)
 
 
@@ -159,36 +164,196 @@ def household_search(*, user, filters: HouseholdFilters) -> QuerySet[Household]:
 def household_filter(
     *, user, filters: HouseholdFilters
 ) -> tuple[QuerySet[Household], dict[int, indicators.Poverty] | None]:
-    """`household_search` plus the poverty filter. Returns the households and, when the
-    poverty filter was applied, every matching household's status (else None)."""
+    """`household_search` plus the poverty filter, on the stored status (`HouseholdFigures`).
+    Returns the households and None (kept for callers that took the statuses from here)."""
     households = household_search(user=user, filters=filters)
     if not filters.poverty:
         return households, None
-    statuses = indicators.poverty(indicators.household_table(households))
     wanted = (
         indicators.PovertyStatus.POOR_OR_SEVERE
         if filters.poverty == indicators.PovertyStatus.POOR
         else {filters.poverty}
     )
-    keys = [pk for pk, item in statuses.items() if item.status in wanted]
-    return households.filter(pk__in=keys), statuses
+    return households.filter(figures__poverty_status__in=sorted(wanted)), None
 
 
 def with_members(households: QuerySet[Household]) -> QuerySet[Household]:
-    """For list pages: the village, the present members and their count."""
+    """For list pages: the village, the present members and their count (stored)."""
     present = Person.objects.filter(status=Person.Status.PRESENT).order_by("pk")
     return (
-        households.select_related("village")
-        .annotate(member_count=Count("members", filter=Q(members__status=Person.Status.PRESENT)))
+        households.select_related("village", "figures")
+        .annotate(member_count=F("figures__members"))
         .order_by("village_id", "dusun", "rw", "rt", "pk")
         .prefetch_related(Prefetch("members", queryset=present))
     )
 
 
+def _chunks(keys: list, size: int = 10_000):
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
+
+
+def stored_poverty(household_ids: Iterable[int]) -> dict[int, indicators.Poverty]:
+    """Each household's MPI status as stored by `registry.figures` (computed by
+    `berdaya.analysis` when the household last changed). Households without stored
+    figures are UNKNOWN."""
+    keys = sorted(set(household_ids))
+    result = dict.fromkeys(keys, indicators.UNKNOWN)
+    for part in _chunks(keys):
+        for pk, status, score, deprived in HouseholdFigures.objects.filter(
+            household_id__in=part
+        ).values_list("household_id", "poverty_status", "poverty_score", "deprived"):
+            result[pk] = _poverty(status, score, deprived)
+    return result
+
+
+def poverty_counts(households: QuerySet[Household]) -> dict[str, int]:
+    """Households of `households` per stored MPI status (one grouped, indexed count)."""
+    counts = dict(
+        HouseholdFigures.objects.filter(household__in=households.order_by().values("pk"))
+        .order_by()
+        .values_list("poverty_status")
+        .annotate(n=Count("pk"))
+        .values_list("poverty_status", "n")
+    )
+    return counts
+
+
+def _poverty(status: str, score: float | None, deprived: str) -> indicators.Poverty:
+    if status == indicators.PovertyStatus.UNKNOWN:
+        return indicators.UNKNOWN
+    return indicators.Poverty(status, score, tuple(deprived.split()))
+
+
 def poverty_of(households) -> dict[int, indicators.Poverty]:
     """Statuses of a few households (a page of the list, one household's page)."""
-    keys = [household.pk for household in households]
-    return indicators.poverty(indicators.household_table(Household.objects.filter(pk__in=keys)))
+    result = {}
+    missing = []
+    for household in households:
+        stored = household._state.fields_cache.get("figures")  # select_related("figures")
+        if stored is not None:
+            result[household.pk] = _poverty(
+                stored.poverty_status, stored.poverty_score, stored.deprived
+            )
+        else:
+            missing.append(household.pk)
+    result.update(stored_poverty(missing))
+    return result
+
+
+# -- the list, page by page --------------------------------------------------------------------
+
+# Lists show at most this many rows, page by page (an offset into an index, never deeper):
+# past it, the page asks for a narrower filter. The count stops there too, unless the exact
+# number is stored (the village's figures, for the unfiltered list).
+LIST_LIMIT = 1_000
+
+
+class BoundedPaginator(Paginator):
+    """A paginator over at most `limit` rows: counting and paging never scan past them."""
+
+    def __init__(self, object_list, per_page, *, limit: int = LIST_LIMIT, total: int | None = None):
+        super().__init__(object_list, per_page)
+        self.limit = limit
+        self.total = total
+
+    @property
+    def count(self) -> int:
+        if not hasattr(self, "_bounded_count"):
+            self._bounded_count = self.object_list[: self.limit + 1].count()
+        return min(self._bounded_count, self.limit)
+
+    @property
+    def limited(self) -> bool:
+        """Whether more rows match than are listed."""
+        self.count  # noqa: B018  (counts once)
+        return self._bounded_count > self.limit
+
+
+@dataclass
+class HouseholdPage:
+    page: Page
+    rows: list[tuple[Household, indicators.Poverty]]
+    total: int | None  # every matching household, when known exactly
+    limited: bool  # more match than the list shows
+
+
+def _unfiltered(filters: HouseholdFilters) -> bool:
+    return not any(
+        (
+            filters.q.strip(),
+            filters.dusun.strip(),
+            filters.rw.strip(),
+            filters.rt.strip(),
+            filters.poverty,
+            filters.scheme,
+            filters.enrolment,
+            filters.identifier_hash,
+        )
+    ) and filters.status in ("", Household.Status.ACTIVE)
+
+
+def _stored_total(user, filters: HouseholdFilters) -> int | None:
+    """Active households of the list's villages, from the stored village figures."""
+    if not filters.organisation_id or not _unfiltered(filters):
+        return None
+    codes = village_codes_for(user, personal=True, organisation_id=filters.organisation_id)
+    if filters.village:
+        codes = codes & {filters.village}
+    rows = figures.village_rows(organisation_id=filters.organisation_id, codes=codes)
+    if len(rows) != len(codes) or any(row.stale for row in rows):
+        return None
+    return sum(row.households for row in rows)
+
+
+def household_page(*, user, filters: HouseholdFilters, number, per_page: int) -> HouseholdPage:
+    """One page of the household list with each household's stored poverty status."""
+    households, _statuses = household_filter(user=user, filters=filters)
+    paginator = BoundedPaginator(with_members(households), per_page)
+    page = paginator.get_page(number)
+    statuses = poverty_of(page.object_list)
+    rows = [(household, statuses.get(household.pk, indicators.UNKNOWN)) for household in page]
+    total = _stored_total(user, filters) if paginator.limited else paginator.count
+    return HouseholdPage(page, rows, total, paginator.limited)
+
+
+# -- persons by name ---------------------------------------------------------------------------
+
+
+def person_name_search(
+    *,
+    user,
+    text: str,
+    village_code: str | None = None,
+    organisation_id: int | None = None,
+    present_only: bool = True,
+    limit: int = 20,
+) -> list[Person]:
+    """Persons the user may see whose name matches `text` (every word typed starts a word of
+    the name), on the name index. Ranked: the exact full name first, then names that start
+    with what was typed, then the others, each by name. For pickers (attendance, members)."""
+    typed = " ".join(search.words(text))
+    if not typed:
+        return []
+    persons = persons_visible_to(user).filter(search.name_matches(text))
+    if village_code:
+        persons = persons.filter(household__village_id=village_code)
+    if organisation_id:
+        persons = persons.filter(organisation_id=organisation_id)
+    if present_only:
+        persons = persons.filter(status=Person.Status.PRESENT)
+    lowered = Lower("name")
+    rank = Case(
+        When(Q(name__iexact=typed), then=Value(0)),
+        When(Q(name__istartswith=typed), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return list(
+        persons.select_related("household__village")
+        .annotate(rank=rank, lowered=lowered)
+        .order_by("rank", "lowered", "pk")[:limit]
+    )
 
 
 def dusun_names(*, user, village_code: str | None = None) -> list[str]:
@@ -249,7 +414,7 @@ def household_record(household: Household) -> HouseholdRecordView:
         events=list(
             household.events.select_related("person", "recorded_by").order_by("-occurred_on", "-pk")
         ),
-        poverty=poverty_of([household]).get(household.pk, indicators.UNKNOWN),
+        poverty=stored_poverty([household.pk])[household.pk],
     )
 
 

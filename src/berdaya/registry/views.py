@@ -11,7 +11,6 @@ import json
 from collections.abc import Sequence
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -116,15 +115,16 @@ def household_list_view(request):
 
 def _household_list(request, params):
     form, filters = _filter_form(request, params)
-    households, statuses = selectors.household_filter(user=request.user, filters=filters)
-    page = Paginator(selectors.with_members(households), PAGE_SIZE).get_page(params.get("page"))
-    if statuses is None:
-        statuses = selectors.poverty_of(page.object_list)
-    rows = [(household, statuses.get(household.pk, indicators.UNKNOWN)) for household in page]
+    listed = selectors.household_page(
+        user=request.user, filters=filters, number=params.get("page"), per_page=PAGE_SIZE
+    )
     context = {
         "form": form,
-        "page": page,
-        "rows": rows,
+        "page": listed.page,
+        "rows": listed.rows,
+        "total": listed.total,
+        "limited": listed.limited,
+        "list_limit": selectors.LIST_LIMIT,
         "personal": bool(village_codes_for(request.user, personal=True)),
         "query": _without_identifiers(params).urlencode(),
         "by_identifier": bool(filters.identifier_hash),

@@ -15,6 +15,7 @@ from berdaya.core import crypto
 from berdaya.core.errors import ValidationFailed
 from berdaya.organisations.models import Organisation
 
+from .. import figures
 from ..building import household_from_record, person_from_member, survey_from_record
 from ..models import (
     Consent,
@@ -152,6 +153,7 @@ def household_register(
             given_by=household.members.filter(relation=Person.Relation.HEAD).first(),
             user=user,
         )
+    figures.household_changed(household)
     return household
 
 
@@ -207,6 +209,7 @@ def household_survey_record(
     household.latest_survey = latest
     household.save(update_fields=["latest_survey", "updated_at"])
     _event(household, RegistryEvent.Kind.SURVEYED, surveyed_on, user=user)
+    figures.household_changed(household)
     return row
 
 
@@ -232,9 +235,11 @@ def household_enrol(
     open_enrolment = household.enrolments.filter(scheme=scheme, until__isnull=True).first()
     if open_enrolment:
         return open_enrolment
-    return Enrolment.objects.create(
+    enrolment = Enrolment.objects.create(
         household=household, person=person, scheme=scheme, since=on, recorded_on=on
     )
+    figures.household_changed(household)
+    return enrolment
 
 
 @transaction.atomic
@@ -243,6 +248,7 @@ def household_unenrol(*, household: Household, scheme_code: str, on: datetime.da
     for enrolment in household.enrolments.filter(scheme=scheme, until__isnull=True):
         enrolment.until = on
         enrolment.save(update_fields=["until"])
+    figures.household_changed(household)
 
 
 @transaction.atomic
@@ -303,6 +309,7 @@ def person_add(
     on = on or (member.birth_date if born else None) or timezone.localdate()
     kind = RegistryEvent.Kind.BORN if born else RegistryEvent.Kind.JOINED
     _event(household, kind, on, person=person, user=user)
+    figures.household_changed(household)
     return person
 
 
@@ -320,6 +327,7 @@ def person_leave(*, person: Person, reason: str, on: datetime.date, user=None) -
     person.status, person.left_on = reason, on
     person.save(update_fields=["status", "left_on", "updated_at"])
     _event(person.household, kinds[reason], on, person=person, user=user)
+    figures.household_changed(person.household_id)
     return person
 
 
@@ -355,6 +363,7 @@ def household_move(
         "rt": household.rt,
     }
     _event(household, RegistryEvent.Kind.HOUSEHOLD_MOVED, on, user=user, before=before, after=after)
+    figures.household_changed(household)
     return household
 
 
@@ -399,6 +408,7 @@ def household_split(
     details = {"from_household": household.pk, "to_household": new.pk, "members": len(members)}
     _event(household, RegistryEvent.Kind.SPLIT, on, user=user, **details)
     _event(new, RegistryEvent.Kind.SPLIT, on, user=user, **details)
+    figures.household_changed(household, new)
     return new
 
 
@@ -423,4 +433,5 @@ def household_merge(
     details = {"from_household": source.pk, "to_household": target.pk, "members": moved}
     _event(source, RegistryEvent.Kind.MERGED, on, user=user, **details)
     _event(target, RegistryEvent.Kind.MERGED, on, user=user, **details)
+    figures.household_changed(source, target)
     return target

@@ -41,6 +41,7 @@ from berdaya.core.access import village_codes_for
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.organisations.models import Organisation
 
+from .. import figures
 from ..importers import bulk, importer_for
 from ..importers.base import REQUIRED_KEYS, ImportedHousehold
 from ..importers.tables import ZIP_MAGIC
@@ -681,6 +682,7 @@ def _write(job: ImportJob, records: Sequence[ImportedHousehold], *, schemes, war
     )
     with bulk.large_cache(), transaction.atomic():
         counts = bulk.write(records, context=context)
+        figures.import_written(organisation_id=job.organisation_id, village_code=job.village_id)
         job.households_created = counts["households"]
         job.persons_created = counts["persons"]
         _audit(job, counts)

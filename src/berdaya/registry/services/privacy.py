@@ -14,6 +14,7 @@ from berdaya.core.access import can_reveal_identifiers
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.core.models import PersonalDataAccess
 
+from .. import figures
 from ..models import Household, Person, RegistryEvent
 from ..validation import check_nik
 
@@ -188,6 +189,7 @@ def person_correct(*, user, person: Person, changes: dict, reason: str) -> Perso
         person,
         purpose=reason.strip(),
     )
+    figures.household_changed(person.household_id)
     return person
 
 
@@ -228,4 +230,6 @@ def person_erase(*, user, person: Person, reason: str) -> Person:
         person,
         purpose=reason.strip(),
     )
+    # The stored figures keep the head's name: the erased one must go there too.
+    figures.household_changed(person.household_id)
     return person
