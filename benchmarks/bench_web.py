@@ -18,7 +18,7 @@ A script, not a test. It
     .venv/bin/python benchmarks/bench_web.py                          # SQLite, 1M persons
     .venv/bin/python benchmarks/bench_web.py --postgres postgres://root@127.0.0.1:5432/wt_scale
     .venv/bin/python benchmarks/bench_web.py --build-only             # just build the data
-    .venv/bin/python benchmarks/bench_web.py --smoke                  # tiny registry, a few requests
+    .venv/bin/python benchmarks/bench_web.py --smoke                  # tiny registry, few requests
 
 See benchmarks/README.md.
 """
@@ -32,9 +32,7 @@ import json
 import os
 import platform
 import re
-import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(os.environ.get("BERDAYA_BENCH_DIR", Path(tempfile.gettempdir()) / "berdaya_bench"))
 HOUSEHOLDS_PER_VILLAGE = 125_000
-PASSWORD = "berdaya-demo"  # the demo's users (berdaya.demo.community)
+PASSWORD = "berdaya-demo"  # noqa: S105 (the demo users' published password)
 FACILITATOR = "pendamping.girisekar"
 MANAGER = "manajer"
 
@@ -245,7 +243,11 @@ def sign_in(port: int, username: str) -> dict[str, str]:
     status, _ = client.request(
         "POST",
         "/masuk/",
-        {"csrfmiddlewaretoken": token.group(1).decode(), "username": username, "password": PASSWORD},
+        {
+            "csrfmiddlewaretoken": token.group(1).decode(),
+            "username": username,
+            "password": PASSWORD,
+        },
     )
     if status != 302 or "sessionid" not in client.cookies:
         raise SystemExit(f"could not sign in as {username} (answer {status})")
@@ -437,6 +439,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    # statistics and shutil are kept for readers extending the script.
-    del statistics, shutil
     main()

@@ -14,5 +14,3 @@ def floor(request):
         "rows": rows.values("pk", "name", "sex", "birth_date")[:50],
     }
     return render(request, "web/floor.html", context)
-
-

@@ -14,6 +14,7 @@ from fractions import Fraction
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from berdaya.core.access import get_visible_or_404, village_codes_for, visible_to
+
 from .models import Activity, AgeBand, Attendance
 
 ROLES = ("spoke", "proposed", "decided", "facilitated")

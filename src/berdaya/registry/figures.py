@@ -57,7 +57,7 @@ _deferred = threading.local()
 
 
 def inline_limit() -> int:
-    return getattr(settings, "BERDAYA_FIGURES_INLINE_HOUSEHOLDS", 5_000)
+    return settings.BERDAYA_FIGURES_INLINE_HOUSEHOLDS
 
 
 # -- households --------------------------------------------------------------------------------

@@ -24,18 +24,39 @@ PG_INDEX = "registry_person_name_tsv"
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 6
 
+# Written out in full (no string building): the FTS table's name is FTS_TABLE.
 _SQLITE_TRIGGERS = {
-    f"{FTS_TABLE}_ai": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON registry_person
-        BEGIN INSERT INTO {FTS_TABLE}(rowid, name) VALUES (new.id, new.name); END""",
-    f"{FTS_TABLE}_ad": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON registry_person
-        BEGIN INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name)
-        VALUES ('delete', old.id, old.name); END""",
-    f"{FTS_TABLE}_au": f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au
-        AFTER UPDATE OF name ON registry_person
-        BEGIN INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name)
-        VALUES ('delete', old.id, old.name);
-        INSERT INTO {FTS_TABLE}(rowid, name) VALUES (new.id, new.name); END""",
+    "registry_person_name_ai": (
+        "CREATE TRIGGER IF NOT EXISTS registry_person_name_ai AFTER INSERT ON registry_person "
+        "BEGIN INSERT INTO registry_person_name(rowid, name) VALUES (new.id, new.name); END"
+    ),
+    "registry_person_name_ad": (
+        "CREATE TRIGGER IF NOT EXISTS registry_person_name_ad AFTER DELETE ON registry_person "
+        "BEGIN INSERT INTO registry_person_name(registry_person_name, rowid, name) "
+        "VALUES ('delete', old.id, old.name); END"
+    ),
+    "registry_person_name_au": (
+        "CREATE TRIGGER IF NOT EXISTS registry_person_name_au "
+        "AFTER UPDATE OF name ON registry_person "
+        "BEGIN INSERT INTO registry_person_name(registry_person_name, rowid, name) "
+        "VALUES ('delete', old.id, old.name); "
+        "INSERT INTO registry_person_name(rowid, name) VALUES (new.id, new.name); END"
+    ),
 }
+_SQLITE_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS registry_person_name USING fts5(name, "
+    "content='registry_person', content_rowid='id', "
+    "tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')"
+)
+_SQLITE_REFILL = "INSERT INTO registry_person_name(registry_person_name) VALUES ('rebuild')"
+_SQLITE_MATCH = "SELECT rowid FROM registry_person_name WHERE registry_person_name MATCH %s"
+_PG_INDEX = (
+    "CREATE INDEX IF NOT EXISTS registry_person_name_tsv ON registry_person "
+    "USING gin (to_tsvector('simple'::regconfig, name))"
+)
+_PG_MATCH = (
+    "to_tsvector('simple'::regconfig, registry_person.name) @@ to_tsquery('simple'::regconfig, %s)"
+)
 
 
 def ensure_index(using=None) -> bool:
@@ -52,23 +73,16 @@ def ensure_index(using=None) -> bool:
             present = {row[0] for row in cursor.fetchall()}
             if present >= {FTS_TABLE, *_SQLITE_TRIGGERS}:
                 return False
-            cursor.execute(
-                f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(name, "
-                "content='registry_person', content_rowid='id', "
-                "tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')"
-            )
+            cursor.execute(_SQLITE_TABLE)
             for sql in _SQLITE_TRIGGERS.values():
                 cursor.execute(sql)
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+            cursor.execute(_SQLITE_REFILL)
             return True
         if conn.vendor == "postgresql":
             cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
             if cursor.fetchone():
                 return False
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON registry_person "
-                "USING gin (to_tsvector('simple'::regconfig, name))"
-            )
+            cursor.execute(_PG_INDEX)
             return True
     return False
 
@@ -78,28 +92,18 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text or "")][:MAX_WORDS]
 
 
-def name_matches(text: str, *, table: str = "registry_person") -> Q:
+def name_matches(text: str) -> Q:
     """A condition on `Person` rows whose name has every word of `text` as a word prefix
-    (nothing matches when `text` has no word)."""
+    (nothing matches when `text` has no word). The words go in as a bound parameter."""
     terms = words(text)
     if not terms:
         return Q(pk__in=[])
     if connection.vendor == "postgresql":
         query = " & ".join(f"{term}:*" for term in terms)
-        match = RawSQL(
-            f"to_tsvector('simple'::regconfig, {table}.name) @@ "  # noqa: S608 (a fixed name)
-            "to_tsquery('simple'::regconfig, %s)",
-            [query],
-            output_field=BooleanField(),
-        )
-        return Q(match)
+        return Q(RawSQL(_PG_MATCH, [query], output_field=BooleanField()))  # noqa: S611
     if connection.vendor == "sqlite":
         query = " ".join(f'"{term}"*' for term in terms)
-        ids = RawSQL(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
-            [query],
-        )
-        return Q(pk__in=ids)
+        return Q(pk__in=RawSQL(_SQLITE_MATCH, [query]))  # noqa: S611
     # Any other database: the same rule without an index.
     condition = Q()
     for term in terms:

@@ -176,6 +176,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MEDIA_ROOT = Path(env.str("BERDAYA_MEDIA_ROOT", default=str(PROJECT_DIR / "var" / "media")))
 # Uploads larger than this are refused before they are read (imports, photos).
 BERDAYA_MAX_UPLOAD_BYTES = env.int("BERDAYA_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# Villages up to this size get their stored figures recomputed right after a change;
+# larger ones by a background job (registry.figures).
+BERDAYA_FIGURES_INLINE_HOUSEHOLDS = env.int("BERDAYA_FIGURES_INLINE_HOUSEHOLDS", default=5_000)
 # Photos and documents of activities.
 BERDAYA_MAX_ATTACHMENT_BYTES = env.int("BERDAYA_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -12,7 +12,7 @@ def test_dashboard_shows_the_real_household_count_of_the_facilitators_village(lo
 
 def test_manager_sees_both_villages(login, demo):
     response = login("manajer").get("/")
-    assert response.context["figures"].households == Household.objects.filter(
-        status="active"
-    ).count()
+    assert (
+        response.context["figures"].households == Household.objects.filter(status="active").count()
+    )
     assert response.context["figures"].villages == 2

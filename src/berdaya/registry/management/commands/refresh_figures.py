@@ -6,8 +6,7 @@ from berdaya.registry.figures import figures_rebuild
 
 class Command(BerdayaCommand):
     help = (
-        "Recompute every stored figure (households, villages) and the name index from the "
-        "registry."
+        "Recompute every stored figure (households, villages) and the name index from the registry."
     )
 
     def handle(self, *args, **options):
