@@ -51,7 +51,7 @@ AGE_BANDS = [(low, low + 4) for low in range(0, 75, 5)] + [(75, None)]
 ADULT_AGE, CHILD_AGE, ELDERLY_AGE = 18, 18, 60
 LIVING_QUESTIONS = ("floor", "water", "sanitation", "electricity", "cooking_fuel")
 CHUNK = 20_000  # households refreshed per step by the rebuild
-INSERT_BATCH = 2_000
+INSERT_BATCH = 5_000
 
 _deferred = threading.local()
 
@@ -94,17 +94,18 @@ def households_refresh(
     table = indicators.household_table(households, today=today)
     statuses = indicators.poverty(table)
     heads = _head_names(households)
+    adapt_date = connection.ops.adapt_datefield_value
     rows = [
-        HouseholdFigures(
-            household_id=int(pk),
-            village_code=village,
-            organisation_id=int(organisation),
-            members=int(size),
-            head_name=heads.get(int(pk), ""),
-            poverty_status=statuses[int(pk)].status,
-            poverty_score=statuses[int(pk)].score,
-            deprived=" ".join(statuses[int(pk)].deprived),
-            computed_on=today,
+        (
+            int(pk),
+            village,
+            int(organisation),
+            int(size),
+            heads.get(int(pk), ""),
+            statuses[int(pk)].status,
+            statuses[int(pk)].score,
+            " ".join(statuses[int(pk)].deprived),
+            adapt_date(today),
         )
         for pk, village, organisation, size in zip(
             table["household_id"],
@@ -116,8 +117,35 @@ def households_refresh(
     ]
     with transaction.atomic():
         HouseholdFigures.objects.filter(household_id__in=keys).delete()
-        HouseholdFigures.objects.bulk_create(rows, batch_size=INSERT_BATCH)
-    return before | {(row.organisation_id, row.village_code) for row in rows}
+        _insert(rows)
+    return before | {(row[2], row[1]) for row in rows}
+
+
+_COLUMNS = (
+    "household_id",
+    "village_code",
+    "organisation_id",
+    "members",
+    "head_name",
+    "poverty_status",
+    "poverty_score",
+    "deprived",
+    "computed_on",
+)
+
+
+def _insert(rows: list[tuple]) -> None:
+    """One executemany per batch: `bulk_create` would spend longer building SQL than the
+    database takes to write 100,000 rows."""
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (the model's own names)
+        quote(HouseholdFigures._meta.db_table),
+        ", ".join(quote(HouseholdFigures._meta.get_field(c).column) for c in _COLUMNS),
+        ", ".join(["%s"] * len(_COLUMNS)),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH):
+            cursor.executemany(sql, rows[start : start + INSERT_BATCH])
 
 
 @contextlib.contextmanager
