@@ -7,6 +7,8 @@ a 360 px screen and scale down with the page (`width: 100%` in app.css).
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -32,10 +34,17 @@ _CONFIG = {
 
 def svg(spec: Mapping, *, title: str) -> SafeString:
     """Render a Vega-Lite spec to inline SVG, labelled for assistive technology."""
+    full = {"$schema": SCHEMA, "config": _CONFIG, **spec}
+    return _drawn(json.dumps(full, sort_keys=True, default=str), title)
+
+
+@functools.lru_cache(maxsize=512)
+def _drawn(spec: str, title: str) -> SafeString:
+    # The same figures draw the same chart: each distinct chart is drawn once per process
+    # (a drawing takes 50–200 ms), so a page of stored figures does not redraw it.
     import vl_convert
 
-    full = {"$schema": SCHEMA, "config": _CONFIG, **spec}
-    drawing = vl_convert.vegalite_to_svg(full)
+    drawing = vl_convert.vegalite_to_svg(json.loads(spec))
     drawing = re.sub(r"^<\?xml[^>]*>\s*", "", drawing)
     # Scale with the page: keep the viewBox, drop the fixed size.
     drawing = re.sub(r'<svg ([^>]*?)width="[\d.]+" height="[\d.]+"', r"<svg \1", drawing, count=1)

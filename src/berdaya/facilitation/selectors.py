@@ -136,7 +136,9 @@ TOP_SHARE_ALERT = Fraction(1, 2)  # a tenth of the people make half the proposal
 OVER_REPRESENTATION_ALERT = Fraction(3, 2)  # the non-poor decide 1.5× their population share
 
 
-def elite_capture(activities: list[Activity], *, village_households) -> EliteCapture:
+def elite_capture(activities: list[Activity], *, population: dict[str, int]) -> EliteCapture:
+    """`population`: the villages' households per poverty status (stored figures,
+    `registry.selectors.village_poverty_counts`)."""
     rows = list(
         Attendance.objects.filter(activity__in=[a.pk for a in activities]).select_related("person")
     )
@@ -156,9 +158,6 @@ def elite_capture(activities: list[Activity], *, village_households) -> EliteCap
     known = {pk: poverty.get(households[pk]) for pk in voices}
     non_poor_voices = sum(v for pk, v in voices.items() if known[pk] == "not_poor")
     non_poor_share = Fraction(non_poor_voices, total_voices)
-    from berdaya.registry.selectors import poverty_counts
-
-    population = poverty_counts(village_households)
     known_population = sum(n for status, n in population.items() if status != "unknown")
     population_share = (
         Fraction(population.get("not_poor", 0), known_population) if known_population else None

@@ -32,7 +32,7 @@ from berdaya.groups.selectors import groups_visible_to
 from berdaya.programmes.selectors import programme_villages
 from berdaya.programmes.vocabulary import Strategy
 from berdaya.registry.indicators import PovertyStatus
-from berdaya.registry.models import Household
+from berdaya.registry.selectors import village_poverty_counts
 
 from . import charts, selectors, services
 from .forms import (
@@ -610,12 +610,8 @@ def _elite_capture_context(activities: list[Activity], programme, codes) -> dict
     until = activities[-1].held_on
     since = until - datetime.timedelta(days=365)
     window = [a for a in activities if a.held_on > since]
-    households = Household.objects.filter(
-        organisation_id=programme.organisation_id,
-        village_id__in=codes,
-        status=Household.Status.ACTIVE,
-    )
-    capture = selectors.elite_capture(window, village_households=households)
+    population = village_poverty_counts(organisation_id=programme.organisation_id, codes=codes)
+    capture = selectors.elite_capture(window, population=population)
     return {
         "capture": capture,
         "capture_since": since + datetime.timedelta(days=1),

@@ -17,7 +17,8 @@ from berdaya.facilitation.selectors import (
     TOP_SHARE_ALERT,
     poverty_statuses,
 )
-from berdaya.registry.models import Household, Person
+from berdaya.registry.models import Person
+from berdaya.registry.selectors import village_poverty_counts
 
 from . import methods
 from .models import ActionTask, PlanningCycle, Problem, Solution, TreeNode, Vote
@@ -214,17 +215,12 @@ def voices(cycle: PlanningCycle) -> Voices:
         _row(_("Voted"), voters, statuses),
         _row(_("Own tasks"), owners, statuses),
     ]
-    households = Household.objects.filter(
-        organisation_id=cycle.organisation_id,
-        village_id=cycle.village_id,
-        status=Household.Status.ACTIVE,
-    ).values_list("pk", flat=True)
-    population = [s for s in poverty_statuses(set(households)).values() if s != "unknown"]
-    population_non_poor = (
-        Fraction(sum(1 for s in population if s == "not_poor"), len(population))
-        if population
-        else None
+    # The village's households per status, from its stored figures (registry.figures).
+    population = village_poverty_counts(
+        organisation_id=cycle.organisation_id, codes=[cycle.village_id]
     )
+    known = sum(n for status, n in population.items() if status != "unknown")
+    population_non_poor = Fraction(population.get("not_poor", 0), known) if known else None
     voted = rows[1]
     voters_non_poor = Fraction(voted.not_poor, voted.known) if voted.known else None
     raised = Counter(p.raised_by_id for p in problems)

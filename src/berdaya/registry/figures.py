@@ -357,6 +357,9 @@ def village_compute(*, organisation_id: int, village_code: str, today: datetime.
             for sex in (Person.Sex.MALE, Person.Sex.FEMALE)
         ],
         "living": _living(households),
+        "dusun": sorted(
+            set(households.exclude(dusun="").order_by().values_list("dusun", flat=True))
+        ),
         "coverage": _coverage(organisation_id, table, statuses),
         "vulnerabilities": {
             "female_head": _true_count(table["female_head"]),
@@ -482,8 +485,11 @@ def _capital_parts(table: pd.DataFrame) -> dict[str, list]:
 # -- everything --------------------------------------------------------------------------------
 
 
-def figures_rebuild(*, today: datetime.date | None = None, log=None) -> dict[str, int]:
-    """Recompute every stored figure from the registry (`berdaya refresh-figures`)."""
+def figures_rebuild(
+    *, today: datetime.date | None = None, log=None, villages_only: bool = False
+) -> dict[str, int]:
+    """Recompute every stored figure from the registry (`berdaya refresh-figures`);
+    with `villages_only`, the village figures alone (households' rows are kept)."""
     from . import search
 
     today = today or timezone.localdate()
@@ -496,7 +502,7 @@ def figures_rebuild(*, today: datetime.date | None = None, log=None) -> dict[str
         .distinct()
     )
     households = 0
-    for organisation_id, code in pairs:
+    for organisation_id, code in [] if villages_only else pairs:
         keys = list(
             Household.objects.filter(organisation_id=organisation_id, village_id=code)
             .order_by("pk")
@@ -510,7 +516,8 @@ def figures_rebuild(*, today: datetime.date | None = None, log=None) -> dict[str
             households_refresh(part, today=today)
         households += len(keys)
         say(f"{code} ({organisation_id}): {len(keys):,} households")
-    HouseholdFigures.objects.exclude(household__in=Household.objects.values("pk")).delete()
+    if not villages_only:
+        HouseholdFigures.objects.exclude(household__in=Household.objects.values("pk")).delete()
     stored = set(pairs)
     VillageRegistryFigures.objects.exclude(
         pk__in=[
@@ -521,6 +528,7 @@ def figures_rebuild(*, today: datetime.date | None = None, log=None) -> dict[str
     ).delete()
     for organisation_id, code in pairs:
         village_refresh(organisation_id=organisation_id, village_code=code, today=today)
+        say(f"{code} ({organisation_id}): village figures")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE registry_householdfigures")

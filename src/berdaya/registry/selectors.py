@@ -39,6 +39,7 @@ from .models import (
     Person,
     RegistryEvent,
     SocialProtectionScheme,
+    VillageRegistryFigures,
 )
 
 
@@ -110,13 +111,28 @@ def identifier_searched(text: str) -> str:
     return digits if len(digits) == IDENTIFIER_DIGITS and digits == typed else ""
 
 
-def _search(households: QuerySet[Household], text: str) -> QuerySet[Household]:
-    digits = identifier_searched(text)
+# A name search looks at this many matching persons at most (the first on the name index):
+# "sri" matches tens of thousands in a district; the page then asks for more of the name.
+NAME_MATCH_LIMIT = 1_000
+
+
+def _name_matches(user, filters: HouseholdFilters) -> QuerySet[Person]:
+    """Persons the user may see, in the list's organisation and village, named like `q`."""
+    persons = persons_visible_to(user).filter(search.name_matches(filters.q))
+    if filters.organisation_id:
+        persons = persons.filter(organisation_id=filters.organisation_id)
+    if filters.village:
+        persons = persons.filter(household__village_id=filters.village)
+    return persons.order_by()
+
+
+def _search(user, households: QuerySet[Household], filters: HouseholdFilters):
+    digits = identifier_searched(filters.q)
     if digits:
         return _by_identifier(households, crypto.blind_index(digits))
     # By name, on the name index (registry.search): every word typed starts a word of a name.
-    persons = Person.objects.filter(search.name_matches(text)).values("household_id")
-    return households.filter(pk__in=persons)
+    matched = _name_matches(user, filters).values("household_id")[:NAME_MATCH_LIMIT]
+    return households.filter(pk__in=matched)
 
 
 def _by_identifier(households: QuerySet[Household], key: str) -> QuerySet[Household]:
@@ -140,7 +156,7 @@ def household_search(*, user, filters: HouseholdFilters) -> QuerySet[Household]:
     if filters.status != ALL_STATUSES:
         households = households.filter(status=filters.status or Household.Status.ACTIVE)
     if filters.q.strip():
-        households = _search(households, filters.q)
+        households = _search(user, households, filters)
     if filters.identifier_hash:
         households = _by_identifier(households, filters.identifier_hash)
     if filters.enrolment:
@@ -219,6 +235,17 @@ def poverty_counts(households: QuerySet[Household]) -> dict[str, int]:
     return counts
 
 
+def village_poverty_counts(*, organisation_id: int, codes) -> dict[str, int]:
+    """Active households of the villages per MPI status, from the stored village figures."""
+    counts: dict[str, int] = {}
+    for row in figures.village_rows(organisation_id=organisation_id, codes=codes):
+        mpi = row.figures.get("mpi", {})
+        for status, n in mpi.get("by_status", {}).items():
+            counts[status] = counts.get(status, 0) + n
+        counts["unknown"] = counts.get("unknown", 0) + mpi.get("unknown", 0)
+    return counts
+
+
 def _poverty(status: str, score: float | None, deprived: str) -> indicators.Poverty:
     if status == indicators.PovertyStatus.UNKNOWN:
         return indicators.UNKNOWN
@@ -252,10 +279,9 @@ LIST_LIMIT = 1_000
 class BoundedPaginator(Paginator):
     """A paginator over at most `limit` rows: counting and paging never scan past them."""
 
-    def __init__(self, object_list, per_page, *, limit: int = LIST_LIMIT, total: int | None = None):
+    def __init__(self, object_list, per_page, *, limit: int | None = None):
         super().__init__(object_list, per_page)
-        self.limit = limit
-        self.total = total
+        self.limit = LIST_LIMIT if limit is None else limit
 
     @property
     def count(self) -> int:
@@ -276,6 +302,7 @@ class HouseholdPage:
     rows: list[tuple[Household, indicators.Poverty]]
     total: int | None  # every matching household, when known exactly
     limited: bool  # more match than the list shows
+    many_names: bool = False  # the name searched for matches more persons than are looked at
 
 
 def _unfiltered(filters: HouseholdFilters) -> bool:
@@ -309,12 +336,15 @@ def _stored_total(user, filters: HouseholdFilters) -> int | None:
 def household_page(*, user, filters: HouseholdFilters, number, per_page: int) -> HouseholdPage:
     """One page of the household list with each household's stored poverty status."""
     households, _statuses = household_filter(user=user, filters=filters)
-    paginator = BoundedPaginator(with_members(households), per_page)
+    paginator = BoundedPaginator(with_members(households), per_page, limit=LIST_LIMIT)
     page = paginator.get_page(number)
     statuses = poverty_of(page.object_list)
     rows = [(household, statuses.get(household.pk, indicators.UNKNOWN)) for household in page]
     total = _stored_total(user, filters) if paginator.limited else paginator.count
-    return HouseholdPage(page, rows, total, paginator.limited)
+    many = bool(filters.q.strip()) and not identifier_searched(filters.q)
+    if many:
+        many = _name_matches(user, filters)[: NAME_MATCH_LIMIT + 1].count() > NAME_MATCH_LIMIT
+    return HouseholdPage(page, rows, total, paginator.limited, many_names=many)
 
 
 # -- persons by name ---------------------------------------------------------------------------
@@ -357,11 +387,32 @@ def person_name_search(
 
 
 def dusun_names(*, user, village_code: str | None = None) -> list[str]:
-    households = households_visible_to(user)
+    """Hamlets of the user's villages, from the stored village figures (active households);
+    counted from the registry for a village without them yet."""
+    codes = village_codes_for(user, personal=True)
     if village_code:
-        households = households.filter(village_id=village_code)
-    names = households.exclude(dusun="").values_list("dusun", flat=True).distinct()
-    return sorted(set(names))
+        codes = codes & {village_code}
+    names: set[str] = set()
+    for organisation_id in organisation_ids_for(user):
+        mine = codes & village_codes_for(user, personal=True, organisation_id=organisation_id)
+        rows = {
+            row.village_id: row
+            for row in VillageRegistryFigures.objects.filter(
+                organisation_id=organisation_id, village_id__in=sorted(mine)
+            ).only("village_id", "figures")
+        }
+        for code in mine:
+            stored = rows[code].figures.get("dusun") if code in rows else None
+            if stored is None:
+                stored = (
+                    Household.objects.filter(organisation_id=organisation_id, village_id=code)
+                    .exclude(dusun="")
+                    .order_by()
+                    .values_list("dusun", flat=True)
+                    .distinct()
+                )
+            names.update(stored)
+    return sorted(names)
 
 
 def schemes_for(organisation_ids) -> QuerySet[SocialProtectionScheme]:
