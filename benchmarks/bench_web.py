@@ -326,7 +326,7 @@ def pages(port: int, cookies: dict) -> dict[str, str]:
     _, listing = client.request("GET", "/registri/rumah-tangga/")
     household = re.search(rb'href="/registri/rumah-tangga/(\d+)/"', listing)
     paths = {
-        "floor (plain Django)": "/bench/floor/?village=34.03.06.2002",
+        "floor (plain Django)": "/bench/floor/?from=1000",
         "dashboard": "/",
         "household list": "/registri/rumah-tangga/",
         "household list, page 30": "/registri/rumah-tangga/?page=30",
@@ -352,7 +352,12 @@ def pages(port: int, cookies: dict) -> dict[str, str]:
     return paths
 
 
+def _stop_on_term(signum, frame):
+    raise SystemExit(f"stopped by signal {signum}")  # so the server is stopped too
+
+
 def measure(args, database_url: str, label: str) -> list[Result]:
+    signal.signal(signal.SIGTERM, _stop_on_term)
     process = serve(database_url, args.port, args.workers)
     results: list[Result] = []
     try:

@@ -430,19 +430,31 @@ def poverty(table: pd.DataFrame) -> dict[int, Poverty]:
         return measure.compute(frame).units.select(*columns).to_pandas()
 
     units = cached("units", frame, compute)
-    for row in units.itertuples(index=False):
-        if not _true(row.included):
+
+    def flags(column: str) -> list[bool]:
+        # Null (not known) counts as false, as `_true` says; whole columns at once.
+        return units[column].fillna(False).astype(bool).tolist()
+
+    included, severe, poor, vulnerable = (
+        flags(c) for c in ("included", "severe", "poor", "vulnerable")
+    )
+    deprived_flags = [flags(f"deprived_{name}") for name in indicators]
+    scores = units["score"].tolist()
+    for index, pk in enumerate(units["household_id"].tolist()):
+        if not included[index]:
             continue
-        if _true(row.severe):
+        if severe[index]:
             status = PovertyStatus.SEVERE
-        elif _true(row.poor):
+        elif poor[index]:
             status = PovertyStatus.POOR
-        elif _true(row.vulnerable):
+        elif vulnerable[index]:
             status = PovertyStatus.VULNERABLE
         else:
             status = PovertyStatus.NOT_POOR
-        deprived = tuple(name for name in indicators if _true(getattr(row, f"deprived_{name}")))
-        result[int(row.household_id)] = Poverty(status, float(row.score), deprived)
+        deprived = tuple(
+            name for name, column in zip(indicators, deprived_flags, strict=True) if column[index]
+        )
+        result[int(pk)] = Poverty(status, float(scores[index]), deprived)
     return result
 
 

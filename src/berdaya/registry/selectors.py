@@ -194,10 +194,16 @@ def household_filter(
 
 
 def with_members(households: QuerySet[Household]) -> QuerySet[Household]:
-    """For list pages: the village, the present members and their count (stored)."""
-    present = Person.objects.filter(status=Person.Status.PRESENT).order_by("pk")
+    """For list pages: the village, the present members and their count (stored). Identifiers
+    are not read (nor decrypted): a list never shows them."""
+    present = (
+        Person.objects.filter(status=Person.Status.PRESENT)
+        .only("pk", "household_id", "name", "relation", "status")
+        .order_by("pk")
+    )
     return (
-        households.select_related("village", "figures")
+        households.defer("kk")
+        .select_related("village", "figures")
         .annotate(member_count=F("figures__members"))
         .order_by("village_id", "dusun", "rw", "rt", "pk")
         .prefetch_related(Prefetch("members", queryset=present))
