@@ -50,6 +50,7 @@ _SQLITE_TABLE = (
 )
 _SQLITE_REFILL = "INSERT INTO registry_person_name(registry_person_name) VALUES ('rebuild')"
 _SQLITE_MATCH = "SELECT rowid FROM registry_person_name WHERE registry_person_name MATCH %s"
+_SQLITE_JOIN_MATCH = "registry_person_name MATCH %s"
 _PG_INDEX = (
     "CREATE INDEX IF NOT EXISTS registry_person_name_tsv ON registry_person "
     "USING gin (to_tsvector('simple'::regconfig, name))"
@@ -90,6 +91,35 @@ def ensure_index(using=None) -> bool:
 def words(text: str) -> list[str]:
     """The words of a search, lower case, at most MAX_WORDS."""
     return [w.lower() for w in WORD.findall(text or "")][:MAX_WORDS]
+
+
+def households_named_sqlite(
+    text: str, *, scopes: dict[int, set[str]], limit: int, present_only: bool = False
+) -> list[int]:
+    """SQLite: households of the first `limit` persons named like `text` within `scopes`
+    (organisation -> village codes). The FTS table drives the query (CROSS JOIN keeps
+    SQLite from probing it once per person) and the LIMIT stops it early."""
+    terms = words(text)
+    pairs = [(o, sorted(codes)) for o, codes in sorted(scopes.items()) if codes]
+    if not terms or not pairs:
+        return []
+    scope_sql = " OR ".join(
+        "(p.organisation_id = %s AND h.village_id IN ({}))".format(", ".join(["%s"] * len(c)))
+        for _o, c in pairs
+    )
+    params: list = [" ".join(f'"{term}"*' for term in terms)]
+    for organisation_id, codes in pairs:
+        params += [organisation_id, *codes]
+    status = " AND p.status = 'present'" if present_only else ""
+    sql = (
+        "SELECT p.household_id FROM registry_person_name f "  # noqa: S608 (placeholders only)
+        "CROSS JOIN registry_person p CROSS JOIN registry_household h "
+        "WHERE registry_person_name MATCH %s AND p.id = f.rowid AND h.id = p.household_id "
+        f"AND ({scope_sql}){status} LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def name_matches(text: str) -> Q:

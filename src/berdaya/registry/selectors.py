@@ -12,9 +12,10 @@ Two kinds of scope:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 
@@ -130,9 +131,22 @@ def _search(user, households: QuerySet[Household], filters: HouseholdFilters):
     digits = identifier_searched(filters.q)
     if digits:
         return _by_identifier(households, crypto.blind_index(digits))
-    # By name, on the name index (registry.search): every word typed starts a word of a name.
-    matched = _name_matches(user, filters).values("household_id")[:NAME_MATCH_LIMIT]
-    return households.filter(pk__in=matched)
+    return households.filter(pk__in=_named_households(user, filters)[:NAME_MATCH_LIMIT])
+
+
+def _named_households(user, filters: HouseholdFilters) -> list[int]:
+    """Households of the first NAME_MATCH_LIMIT + 1 persons named like `q` (one query that
+    the name index drives and the limit stops)."""
+    if connection.vendor == "sqlite":
+        scopes = {}
+        for organisation_id in organisation_ids_for(user):
+            if filters.organisation_id and organisation_id != filters.organisation_id:
+                continue
+            codes = village_codes_for(user, personal=True, organisation_id=organisation_id)
+            scopes[organisation_id] = codes & {filters.village} if filters.village else codes
+        return search.households_named_sqlite(filters.q, scopes=scopes, limit=NAME_MATCH_LIMIT + 1)
+    persons = _name_matches(user, filters).values_list("household_id", flat=True)
+    return list(persons[: NAME_MATCH_LIMIT + 1])
 
 
 def _by_identifier(households: QuerySet[Household], key: str) -> QuerySet[Household]:
@@ -341,15 +355,19 @@ def _stored_total(user, filters: HouseholdFilters) -> int | None:
 
 def household_page(*, user, filters: HouseholdFilters, number, per_page: int) -> HouseholdPage:
     """One page of the household list with each household's stored poverty status."""
-    households, _statuses = household_filter(user=user, filters=filters)
+    many = False
+    if filters.q.strip() and not identifier_searched(filters.q):
+        named = _named_households(user, filters)
+        many = len(named) > NAME_MATCH_LIMIT
+        households, _statuses = household_filter(user=user, filters=replace(filters, q=""))
+        households = households.filter(pk__in=named[:NAME_MATCH_LIMIT])
+    else:
+        households, _statuses = household_filter(user=user, filters=filters)
     paginator = BoundedPaginator(with_members(households), per_page, limit=LIST_LIMIT)
     page = paginator.get_page(number)
     statuses = poverty_of(page.object_list)
     rows = [(household, statuses.get(household.pk, indicators.UNKNOWN)) for household in page]
     total = _stored_total(user, filters) if paginator.limited else paginator.count
-    many = bool(filters.q.strip()) and not identifier_searched(filters.q)
-    if many:
-        many = _name_matches(user, filters)[: NAME_MATCH_LIMIT + 1].count() > NAME_MATCH_LIMIT
     return HouseholdPage(page, rows, total, paginator.limited, many_names=many)
 
 
