@@ -28,6 +28,23 @@ class Workspace:
 
 
 def workspace_for(request) -> Workspace:
+    """The request's workspace, worked out once per request (views and the base template's
+    context processor both ask); `workspace_choose` works it out again after a change."""
+    cached = getattr(request, "_berdaya_workspace", None)
+    if cached is not None and cached[0] == (
+        request.session.get(PROGRAMME_KEY),
+        request.session.get(VILLAGE_KEY),
+    ):
+        return cached[1]
+    workspace = _workspace_for(request)
+    request._berdaya_workspace = (
+        (request.session.get(PROGRAMME_KEY), request.session.get(VILLAGE_KEY)),
+        workspace,
+    )
+    return workspace
+
+
+def _workspace_for(request) -> Workspace:
     user = request.user
     programmes = list(programmes_visible_to(user))
     chosen = request.session.get(PROGRAMME_KEY)

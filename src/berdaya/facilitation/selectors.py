@@ -139,21 +139,24 @@ OVER_REPRESENTATION_ALERT = Fraction(3, 2)  # the non-poor decide 1.5× their po
 def elite_capture(activities: list[Activity], *, population: dict[str, int]) -> EliteCapture:
     """`population`: the villages' households per poverty status (stored figures,
     `registry.selectors.village_poverty_counts`)."""
+    # Only the columns counted: no person row (nor its encrypted NIK) is loaded.
     rows = list(
-        Attendance.objects.filter(activity__in=[a.pk for a in activities]).select_related("person")
+        Attendance.objects.filter(activity__in=[a.pk for a in activities]).values_list(
+            "person_id", "spoke", "proposed", "decided", "person__household_id"
+        )
     )
     spoke = Counter()
     voices = Counter()
-    for row in rows:
-        spoke[row.person_id] += int(row.spoke)
-        voices[row.person_id] += int(row.proposed) + int(row.decided)
+    for person_id, spoke_, proposed, decided, _household in rows:
+        spoke[person_id] += int(spoke_)
+        voices[person_id] += int(proposed) + int(decided)
     total_voices = sum(voices.values())
     if not total_voices:
         return EliteCapture(0, None, None, None, False)
     ranked = sorted(spoke, key=lambda pk: (-spoke[pk], pk))
     top = ranked[: max(1, len(ranked) // 10)]
     top_share = Fraction(sum(voices[pk] for pk in top), total_voices)
-    households = {row.person_id: row.person.household_id for row in rows}
+    households = {person_id: household for person_id, *_flags, household in rows}
     poverty = _poverty_of(set(households.values()))
     known = {pk: poverty.get(households[pk]) for pk in voices}
     non_poor_voices = sum(v for pk, v in voices.items() if known[pk] == "not_poor")
