@@ -423,10 +423,12 @@ def dusun_names(*, user, village_code: str | None = None) -> list[str]:
             row.village_id: row
             for row in VillageRegistryFigures.objects.filter(
                 organisation_id=organisation_id, village_id__in=sorted(mine)
-            ).only("village_id", "figures")
+            ).only("village_id", "figures", "stale")
         }
         for code in mine:
-            stored = rows[code].figures.get("dusun") if code in rows else None
+            row = rows.get(code)
+            # A stale row may lack a hamlet just registered: ask the registry then.
+            stored = row.figures.get("dusun") if row is not None and not row.stale else None
             if stored is None:
                 stored = (
                     Household.objects.filter(organisation_id=organisation_id, village_id=code)
