@@ -6,11 +6,13 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import audit
@@ -19,9 +21,21 @@ from .errors import BerdayaError
 from .workspace import workspace_choose, workspace_for
 
 
+class LoginForm(AuthenticationForm):
+    # Django's message names the username field through %(username)s, and its Indonesian
+    # catalogue already says "nama pengguna" around it: "nama pengguna nama pengguna".
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _lazy(
+            "The username or password is not right. Both are case-sensitive: check capital letters."
+        ),
+    }
+
+
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
 
 def dashboard(request):

@@ -188,7 +188,13 @@ AUDITLOG_DISABLE_REMOTE_ADDR = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Every log line is masked: a NIK/KK-looking number never reaches a log (core.masking).
+    "formatters": {
+        "plain": {
+            "()": "berdaya.core.masking.MaskingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("BERDAYA_LOG_LEVEL", default="INFO")},
     "loggers": {

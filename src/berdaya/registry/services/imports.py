@@ -39,13 +39,17 @@ from berdaya.areas.models import District, Village
 from berdaya.core import crypto
 from berdaya.core.access import village_codes_for
 from berdaya.core.errors import PermissionDenied, ValidationFailed
+from berdaya.core.masking import mask_identifiers
+from berdaya.core.validators import IntegerOutOfRange, check_integer
 from berdaya.organisations.models import Organisation
 
+from ..duplicates import duplicate_signals_record, may_see
 from ..importers import bulk, importer_for
 from ..importers.base import REQUIRED_KEYS, ImportedHousehold
 from ..importers.tables import ZIP_MAGIC
 from ..models import (
     CustomQuestion,
+    DuplicateNikSignal,
     HouseholdSurvey,
     ImportJob,
     Person,
@@ -141,7 +145,7 @@ def import_targets(user) -> list[tuple[Organisation, Village]]:
 
 def _check_upload(source: str, uploaded_file) -> None:
     """Size and kind, from the size and the first bytes only."""
-    name = uploaded_file.name or ""
+    name = mask_identifiers(uploaded_file.name or "")
     limit = settings.BERDAYA_MAX_UPLOAD_BYTES
     if uploaded_file.size > limit:
         raise ValidationFailed(
@@ -213,7 +217,8 @@ def import_job_create(
             organisation=organisation,
             village=village,
             source=source,
-            filename=(uploaded_file.name or "")[-255:],
+            # A file name can carry a NIK ("data_3403060201990001.xlsx"): masked.
+            filename=mask_identifiers(uploaded_file.name or "")[-255:],
             stored_file=stored,
             column_map=dict(column_map or {}),
             created_by=user,
@@ -489,6 +494,19 @@ def _check_answers(records, *, schemes, form: Form, column_names) -> list[Proble
                                 % {"allowed": ", ".join(sorted(extra_lists[name]))},
                             )
                         )
+            if isinstance(value, int) and not isinstance(value, bool):
+                try:
+                    check_integer(value)
+                except IntegerOutOfRange as error:
+                    problems.append(
+                        Problem(
+                            where.row,
+                            where.sheet,
+                            column_names.get(f"extra.{name}", name),
+                            str(value)[:80],
+                            error.message,
+                        )
+                    )
             if isinstance(value, datetime.date):
                 record.extra[name] = value.isoformat()
     return problems
@@ -612,9 +630,19 @@ def _run(job: ImportJob) -> None:
         village_code=job.village_id,
         district_codes=set(District.objects.values_list("code", flat=True)),
         existing_nik_hashes=_registered_niks(job.organisation_id, records),
+        may_see=may_see(job.created_by),
         column_names=result.column_names,
         today=timezone.localdate(),
     )
+    if report.duplicates:
+        duplicate_signals_record(
+            organisation_id=job.organisation_id,
+            attempts=report.duplicates,
+            village_code=job.village_id,
+            user=job.created_by,
+            source=DuplicateNikSignal.Source.IMPORT,
+            import_job_id=job.pk,
+        )
     # Every problem at once: unreadable cells, then broken rules.
     errors = (
         result.errors
