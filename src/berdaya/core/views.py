@@ -81,5 +81,18 @@ def audit_log(request):
     entries = audit.entries_visible_to(request.user)
     if entries is None:
         raise Http404(_("Only organisation administrators can read the audit trail."))
+    imported = None
+    if request.GET.get("import", "").isdigit():
+        # The households and persons one import wrote, listed by their import job.
+        imported = audit.import_rows_visible_to(request.user, int(request.GET["import"]))
+        if imported is None:
+            raise Http404(_("This import is not one of your organisation's."))
+        imported["households_count"] = imported["households"].count()
+        imported["first_households"] = imported["households"][:200]
+        imported["persons_count"] = imported["persons"].count()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "LogEntry": LogEntry})
+    return render(
+        request,
+        "core/audit_log.html",
+        {"page": page, "LogEntry": LogEntry, "imported": imported},
+    )

@@ -176,6 +176,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MEDIA_ROOT = Path(env.str("BERDAYA_MEDIA_ROOT", default=str(PROJECT_DIR / "var" / "media")))
 # Uploads larger than this are refused before they are read (imports, photos).
 BERDAYA_MAX_UPLOAD_BYTES = env.int("BERDAYA_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# What an uploaded XLSX or zip may unpack to (docs/imports.md, "Limits"): in all, and
+# as a multiple of its packed size (a zip bomb is a thousand fold); rows and columns.
+BERDAYA_IMPORT_MAX_UNPACKED_MB = env.int("BERDAYA_IMPORT_MAX_UNPACKED_MB", default=1024)
+BERDAYA_IMPORT_MAX_RATIO = env.int("BERDAYA_IMPORT_MAX_RATIO", default=100)
+BERDAYA_IMPORT_MAX_ROWS = env.int("BERDAYA_IMPORT_MAX_ROWS", default=1_000_000)
+BERDAYA_IMPORT_MAX_COLUMNS = env.int("BERDAYA_IMPORT_MAX_COLUMNS", default=2000)
+# A background job (an import) that runs longer, or grows larger, stops with a reason.
+BERDAYA_JOB_TIME_LIMIT = env.int("BERDAYA_JOB_TIME_LIMIT", default=30 * 60)
+BERDAYA_JOB_MEMORY_MB = env.int("BERDAYA_JOB_MEMORY_MB", default=3072)
+# Worker processes `berdaya worker --supervise` keeps running (imports of different
+# people run side by side).
+BERDAYA_WORKERS = env.int("BERDAYA_WORKERS", default=2)
 # Photos and documents of activities.
 BERDAYA_MAX_ATTACHMENT_BYTES = env.int("BERDAYA_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

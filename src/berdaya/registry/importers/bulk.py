@@ -350,11 +350,13 @@ def _workers() -> int:
     return min(MAX_WORKERS, os.cpu_count() or 1)
 
 
-def write(records: Sequence[ImportedHousehold], *, context: Context) -> dict[str, int]:
+def write(records: Sequence[ImportedHousehold], *, context: Context, check=None) -> dict[str, int]:
     """Insert the households and everything that goes with them; return counts per kind.
 
-    Call inside a transaction. Large imports prepare their rows in worker processes
-    (forked: they read the records without copying and never touch the database).
+    Call inside a transaction; `check` (if given) is called between chunks and may raise
+    to stop the write, which the transaction then undoes. Large imports prepare their
+    rows in worker processes (forked: they read the records without copying and never
+    touch the database).
     """
     total = len(records)
     household_ids = reserve_ids(Household, total)
@@ -383,6 +385,8 @@ def write(records: Sequence[ImportedHousehold], *, context: Context) -> dict[str
     }
     counts = dict.fromkeys(tables, 0)
     for rows in _prepared(records, tasks, context):
+        if check is not None:
+            check()  # the job's time and memory limits (core.jobs), between chunks
         for name, table in tables.items():
             counts[name] += table.insert(getattr(rows, name))
     return counts

@@ -31,7 +31,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,7 @@ from berdaya.areas.models import District, Village
 from berdaya.core import crypto
 from berdaya.core.access import village_codes_for
 from berdaya.core.errors import PermissionDenied, ValidationFailed
+from berdaya.core.jobs import JobLimitExceeded, JobLimits
 from berdaya.core.masking import mask_identifiers
 from berdaya.core.validators import IntegerOutOfRange, check_integer
 from berdaya.organisations.models import Organisation
@@ -308,6 +309,10 @@ def import_job_map_columns(*, user, job: ImportJob, column_map: Mapping[str, str
 
 
 def _set_progress(job: ImportJob, percent: int) -> None:
+    """Show how far the job is, and stop it if it is past its time or memory limit."""
+    limits = getattr(job, "limits", None)
+    if limits is not None:
+        limits.check()
     percent = max(0, min(100, int(percent)))
     if percent != job.progress:
         job.progress = percent
@@ -516,17 +521,25 @@ def import_job_run(job_id: int) -> ImportJob:
     """Run one queued import to its end (or to the column-matching page). Idempotent."""
     # Claim the job atomically: a second worker (or a second enqueue) finds it taken.
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.WAITING).update(
-        status=ImportJob.Status.RUNNING, progress=2
+        status=ImportJob.Status.RUNNING,
+        progress=2,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
     )
     job = ImportJob.objects.select_related("village", "organisation").get(pk=job_id)
     if not claimed:
         return job
+    job.limits = JobLimits()
     # Hundreds of thousands of records live for the whole run: keep the cyclic garbage
     # collector from walking them again and again (it would, once per few thousand objects).
     collecting = gc.isenabled()
     gc.disable()
     try:
         _run(job)
+    except JobLimitExceeded as exc:
+        logger.warning("Import %s stopped: %s", job.pk, type(exc).__name__)
+        job.households_created = job.persons_created = 0
+        _finish(job, ImportJob.Status.FAILED, errors=[Problem(0, "", "", "", exc.message)])
     except Exception as exc:
         # Type and code lines only: an exception's message may quote a cell.
         logger.error(
@@ -707,8 +720,9 @@ def _write(job: ImportJob, records: Sequence[ImportedHousehold], *, schemes, war
         now=timezone.now(),
         schemes=schemes,
     )
+    limits = getattr(job, "limits", None)
     with bulk.large_cache(), transaction.atomic():
-        counts = bulk.write(records, context=context)
+        counts = bulk.write(records, context=context, check=limits.check if limits else None)
         job.households_created = counts["households"]
         job.persons_created = counts["persons"]
         _audit(job, counts)
@@ -737,6 +751,40 @@ def _audit(job: ImportJob, counts: Mapping[str, int]) -> None:
         actor_id=job.created_by_id,
         additional_data={"organisation": job.organisation_id, "import": job.pk},
     )
+
+
+def import_job_recover(task_result, *, requeue: bool) -> bool:
+    """The worker running an import died (core.jobs.jobs_recover). Its write was one
+    transaction, so nothing of it is in the registry: run it again once, then fail it
+    with a reason. Returns whether the task goes back to the queue."""
+    args = (task_result.args_kwargs or {}).get("args") or []
+    job = ImportJob.objects.filter(pk=args[0] if args else None).first()
+    if job is None or job.status != ImportJob.Status.RUNNING:
+        return requeue
+    if requeue and job.attempts < 2 and job.stored_file:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.WAITING, progress=0)
+        return True
+    job.households_created = job.persons_created = 0
+    _finish(
+        job,
+        ImportJob.Status.FAILED,
+        errors=[
+            Problem(
+                0,
+                "",
+                "",
+                "",
+                _(
+                    "The worker running this import stopped twice (it was restarted, or the "
+                    "file needed too much memory); nothing was written. Upload a smaller "
+                    "file, or tell your administrator (import %(job)s)."
+                )
+                % {"job": job.pk},
+            )
+        ],
+    )
+    _delete_stored(job)
+    return False
 
 
 def import_jobs_expire(*, older_than: datetime.timedelta = datetime.timedelta(days=7)) -> int:
