@@ -25,6 +25,7 @@ which then idles; exit 1 in production). A job it had claimed stays `running` fo
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import os
 import random
@@ -377,7 +378,8 @@ def _worker_class():
             except BaseException as error:  # recorded, then SystemExit & co. go on
                 try:
                     _retrying(
-                        lambda: _set_failed(db_task_result, error), what="Recording a failure"
+                        functools.partial(_set_failed, db_task_result, error),
+                        what="Recording a failure",
                     )
                 except DatabaseError:
                     logger.error(
