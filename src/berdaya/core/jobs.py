@@ -40,6 +40,7 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .db import backoff as db_backoff
 from .errors import BerdayaError
 from .masking import mask_identifiers
 
@@ -49,7 +50,6 @@ HEARTBEAT_SECONDS = 5
 # A worker on another machine that has not beaten for this long is gone.
 STALE_SECONDS = 60
 RECOVER_EVERY = 15  # seconds between lease checks
-BACKOFF_FIRST, BACKOFF_MAX = 0.2, 10.0
 MAX_ATTEMPTS = 2  # a job is run at most this often (a first run and one after recovery)
 
 # Apps register how to put their own records back when a job loses its lease:
@@ -105,9 +105,8 @@ class JobLimits:
 
 
 def backoff(attempt: int) -> float:
-    """Seconds to wait before attempt `attempt + 1`: doubling, capped, with jitter."""
-    delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2**attempt)
-    return delay * (0.5 + random.random() / 2)  # noqa: S311 (jitter, not a secret)
+    """Seconds before the worker tries again (core.db.backoff, from 0.2 s up to 10 s)."""
+    return db_backoff(attempt, first=0.2, cap=10.0)
 
 
 def _retrying(work: Callable, *, attempts: int = 5, what: str = ""):

@@ -113,15 +113,18 @@ DATABASE_URL = env.str(
 )
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, retrying "database is locked" in one place (core.db).
+    DATABASES["default"]["ENGINE"] = "berdaya.core.sqlite"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # WAL lets readers work while a writer writes; IMMEDIATE takes the write
-            # lock at BEGIN so two writers queue instead of failing half-way.
+            # lock at BEGIN so two writers queue instead of failing half-way. Long reads
+            # run in core.db.read_snapshot, which holds no write lock.
             "init_command": (
                 "PRAGMA journal_mode=WAL;"
                 "PRAGMA synchronous=NORMAL;"
                 "PRAGMA foreign_keys=ON;"
-                "PRAGMA busy_timeout=5000;"
+                "PRAGMA busy_timeout=2000;"
             ),
             "transaction_mode": "IMMEDIATE",
         }
