@@ -12,7 +12,7 @@ from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import audit
@@ -26,7 +26,7 @@ class LoginForm(AuthenticationForm):
     # catalogue already says "nama pengguna" around it: "nama pengguna nama pengguna".
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _lazy(
+        "invalid_login": gettext_lazy(
             "The username or password is not right. Both are case-sensitive: check capital letters."
         ),
     }
