@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from django.test import Client
@@ -15,7 +16,7 @@ def test_the_indonesian_login_error_says_each_word_once(demo):
     message = errors[0].lower()
     assert "nama pengguna" in message
     words = re.findall(r"\w+", message)
-    repeated = [a for a, b in zip(words, words[1:], strict=False) if a == b]
+    repeated = [a for a, b in itertools.pairwise(words) if a == b]
     pairs = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
     assert not repeated
     assert pairs.count("nama pengguna") == 1
