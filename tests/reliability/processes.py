@@ -19,6 +19,11 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _touch(table: str) -> str:
+    """A write that changes nothing: enough to need the write lock."""
+    return f"UPDATE {table} SET dusun = dusun WHERE id = (SELECT MIN(id) FROM {table})"  # noqa: S608
+
+
 class SharedDatabase:
     def __init__(self, tmp_path: Path):
         self.vendor = connection.vendor
@@ -74,7 +79,7 @@ class SharedDatabase:
                 db.execute("BEGIN IMMEDIATE")
                 db.execute(
                     f"UPDATE {table} SET dusun = dusun WHERE id = (SELECT MIN(id) FROM {table})"
-                )  # noqa: S608
+                )
                 db.execute("COMMIT")
                 return True
             except sqlite3.OperationalError:
@@ -88,7 +93,7 @@ class SharedDatabase:
             try:
                 db.execute(
                     f"UPDATE {table} SET dusun = dusun WHERE id = (SELECT MIN(id) FROM {table})"
-                )  # noqa: S608
+                )
                 db.commit()
                 return True
             except psycopg.errors.LockNotAvailable:
