@@ -77,9 +77,7 @@ class SharedDatabase:
             db = sqlite3.connect(self.path, timeout=0.5, isolation_level=None)
             try:
                 db.execute("BEGIN IMMEDIATE")
-                db.execute(
-                    f"UPDATE {table} SET dusun = dusun WHERE id = (SELECT MIN(id) FROM {table})"
-                )
+                db.execute(_touch(table))
                 db.execute("COMMIT")
                 return True
             except sqlite3.OperationalError:
@@ -91,9 +89,7 @@ class SharedDatabase:
         with psycopg.connect(self.url) as db:
             db.execute("SET lock_timeout = '500ms'")
             try:
-                db.execute(
-                    f"UPDATE {table} SET dusun = dusun WHERE id = (SELECT MIN(id) FROM {table})"
-                )
+                db.execute(_touch(table))
                 db.commit()
                 return True
             except psycopg.errors.LockNotAvailable:
