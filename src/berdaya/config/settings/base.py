@@ -173,7 +173,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Background jobs (imports) in the database: no extra server. `berdaya db_worker` runs them.
+# Background jobs (imports) in the database: no extra server. `berdaya worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MEDIA_ROOT = Path(env.str("BERDAYA_MEDIA_ROOT", default=str(PROJECT_DIR / "var" / "media")))
