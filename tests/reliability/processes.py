@@ -67,7 +67,7 @@ class SharedDatabase:
         import psycopg
 
         with psycopg.connect(self.url) as db:
-            db.execute("LOCK TABLE django_tasks_db_dbtaskresult IN ACCESS EXCLUSIVE MODE")
+            db.execute("LOCK TABLE django_tasks_database_dbtaskresult IN ACCESS EXCLUSIVE MODE")
             yield
             db.rollback()
 

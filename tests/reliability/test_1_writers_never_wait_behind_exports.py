@@ -129,3 +129,22 @@ def test_a_briefly_locked_sqlite_is_retried_in_the_backend(tmp_path, django_db_b
     assert time.monotonic() - started >= 0.25  # it waited, then went through
     with sqlite3.connect(path) as check:
         assert check.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_snapshot_begins_a_deferred_read_even_on_a_fresh_connection(demo):
+    """Connecting sets SQLite's IMMEDIATE mode from the settings: the snapshot must still
+    begin DEFERRED (a reader) when it is the first thing a connection does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from berdaya.core.db import read_snapshot
+
+    connection.close()
+    with CaptureQueriesContext(connection) as queries, read_snapshot():
+        list(demo.organisation.households.values_list("pk", flat=True)[:5])
+    begins = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("BEGIN")]
+    if connection.vendor == "sqlite":
+        assert begins == ["BEGIN DEFERRED"]
+    else:
+        assert any("READ ONLY" in q["sql"] for q in queries.captured_queries)

@@ -61,8 +61,8 @@ def read_snapshot(using: str = DEFAULT_DB_ALIAS):
         yield
         return
     if connection.vendor == "sqlite":
-        if not hasattr(connection, "transaction_mode"):
-            connection.get_connection_params()
+        # Connect first: connecting sets the mode from the settings (IMMEDIATE) again.
+        connection.ensure_connection()
         mode = connection.transaction_mode
         connection.transaction_mode = "DEFERRED"
         try:
