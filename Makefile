@@ -17,8 +17,9 @@ run: install ## Install, prepare the database with areas and the demo, and serve
 	@echo "  Berdaya: http://127.0.0.1:$(PORT)/"
 	@echo "  Demo login: manajer / berdaya-demo   (also admin, pendamping.girisekar, pemantau)"
 	@echo ""
-	@# The background worker runs imports; it stops with the server.
-	$(BIN)/berdaya db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@# Background workers run imports: supervised (a worker that exits is restarted, a job
+	@# it left is returned to the queue); they stop with the server.
+	$(BIN)/berdaya worker --supervise & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/berdaya runserver 127.0.0.1:$(PORT)
 
 test: install-dev ## Run the whole test suite (DATABASE_URL chooses SQLite or PostgreSQL).

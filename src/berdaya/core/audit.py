@@ -27,3 +27,20 @@ def entries_visible_to(user) -> QuerySet[LogEntry] | None:
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")
     )
+
+
+def import_rows_visible_to(user, import_id: int) -> dict | None:
+    """What one import wrote (households and persons carry their import job: bulk writes
+    bypass django-auditlog), for an administrator of its organisation; None otherwise."""
+    from berdaya.organisations.models import Role
+    from berdaya.registry.models import Household, ImportJob, Person
+
+    from .access import visible_to
+
+    organisation_ids = organisation_ids_for(user, roles={Role.ADMIN})
+    job = ImportJob.objects.filter(pk=import_id, organisation_id__in=organisation_ids).first()
+    if job is None:
+        return None
+    households = visible_to(user, Household.objects.filter(import_job=job)).order_by("pk")
+    persons = visible_to(user, Person.objects.filter(import_job=job)).order_by("household_id", "pk")
+    return {"job": job, "households": households, "persons": persons}

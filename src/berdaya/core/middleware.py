@@ -60,7 +60,8 @@ def _goes_to_login(response) -> bool:
 
 
 class BerdayaErrorMiddleware:
-    """Turn a `BerdayaError` that escaped a view into a readable 4xx page or JSON."""
+    """Turn a `BerdayaError` that escaped a view into a readable 4xx page or JSON, and a
+    database that stayed busy (core.db) into a "busy, try again" 503 with Retry-After."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -69,23 +70,42 @@ class BerdayaErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from django.db import DatabaseError
         from django.http import JsonResponse
         from django.shortcuts import render
 
+        from .db import RETRY_AFTER, is_busy
         from .errors import BerdayaError
 
+        if isinstance(exception, DatabaseError) and is_busy(exception):
+            import logging
+
+            logging.getLogger(__name__).warning("Busy database: %s answered 503", request.path)
+            message = _(
+                "Berdaya is busy right now and could not save or show this. Nothing was "
+                "changed: try again in a few seconds."
+            )
+            exception = BerdayaError(message)
+            exception.status_code = 503
         if not isinstance(exception, BerdayaError):
             return None
         if request.path.startswith("/api/") or "application/json" in request.headers.get(
             "Accept", ""
         ):
-            return JsonResponse(
+            response = JsonResponse(
                 {"error": {"message": exception.message, "field": exception.field}},
                 status=exception.status_code,
             )
-        return render(
-            request, "error.html", {"message": exception.message}, status=exception.status_code
-        )
+        else:
+            response = render(
+                request,
+                "error.html",
+                {"message": exception.message},
+                status=exception.status_code,
+            )
+        if exception.status_code == 503:
+            response["Retry-After"] = str(RETRY_AFTER)
+        return response
 
 
 class LanguageMiddleware:

@@ -53,3 +53,26 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.action} {self.object_type} {self.object_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker says it is alive (`berdaya worker`), every few seconds.
+
+    The imports page warns when no worker has been heard from recently (imports would
+    wait), and a job whose worker fell silent is returned to the queue (`core.jobs`).
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+    # The import it is running, if any (for the lease check).
+    job = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("background worker")
+        verbose_name_plural = _("background workers")
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

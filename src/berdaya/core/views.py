@@ -6,11 +6,13 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import audit
@@ -19,9 +21,21 @@ from .errors import BerdayaError
 from .workspace import workspace_choose, workspace_for
 
 
+class LoginForm(AuthenticationForm):
+    # Django's message names the username field through %(username)s, and its Indonesian
+    # catalogue already says "nama pengguna" around it: "nama pengguna nama pengguna".
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "The username or password is not right. Both are case-sensitive: check capital letters."
+        ),
+    }
+
+
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
 
 def dashboard(request):
@@ -67,5 +81,18 @@ def audit_log(request):
     entries = audit.entries_visible_to(request.user)
     if entries is None:
         raise Http404(_("Only organisation administrators can read the audit trail."))
+    imported = None
+    if request.GET.get("import", "").isdigit():
+        # The households and persons one import wrote, listed by their import job.
+        imported = audit.import_rows_visible_to(request.user, int(request.GET["import"]))
+        if imported is None:
+            raise Http404(_("This import is not one of your organisation's."))
+        imported["households_count"] = imported["households"].count()
+        imported["first_households"] = imported["households"][:200]
+        imported["persons_count"] = imported["persons"].count()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "LogEntry": LogEntry})
+    return render(
+        request,
+        "core/audit_log.html",
+        {"page": page, "LogEntry": LogEntry, "imported": imported},
+    )

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from berdaya.core.errors import BerdayaError
+from berdaya.core.validators import bound_integer_fields
 from berdaya.programmes.vocabulary import Level, Stage, Strategy
 
 from .models import Activity, AgeBand
@@ -23,7 +24,12 @@ def blank(label) -> list[tuple[str, str]]:
 
 
 class BerdayaForm(forms.Form):
-    """Marks fields with errors (`aria-invalid`), which Pico styles and screen readers read."""
+    """Marks fields with errors (`aria-invalid`), which Pico styles and screen readers read.
+    Every integer field is checked against its range (`core.validators`)."""
+
+    def full_clean(self):
+        bound_integer_fields(self)
+        super().full_clean()
 
     def add_error(self, field, error):
         super().add_error(field, error)

@@ -23,6 +23,11 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry (pemetaan)")
 
     def ready(self) -> None:
+        from berdaya.core.jobs import RECOVERY_HOOKS
+
         from . import audit  # noqa: F401
 
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="registry-read-path")
+        from .services.imports import import_job_recover
+
+        RECOVERY_HOOKS["berdaya.registry.tasks.import_job_task"] = import_job_recover

@@ -3,6 +3,7 @@ from auditlog.registry import auditlog
 from .models import (
     Consent,
     CustomQuestion,
+    DuplicateNikSignal,
     Enrolment,
     Household,
     HouseholdSurvey,
@@ -18,3 +19,4 @@ auditlog.register(Enrolment)
 auditlog.register(Consent)
 auditlog.register(ImportJob, include_fields=["status", "filename", "households_created"])
 auditlog.register(CustomQuestion)
+auditlog.register(DuplicateNikSignal)

@@ -1,6 +1,9 @@
 """Model instances from records: shared by the single write and the bulk import.
 
 Nothing here saves; callers save one by one (audited) or in bulk (imports).
+
+Free text (names, hamlet, RW/RT, address, notes) is kept with any NIK/KK-looking number
+masked (`core.masking`): a national identifier lives only in its encrypted column.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from berdaya.core import crypto
+from berdaya.core.masking import mask_identifiers, mask_values
 
 from .models import Household, HouseholdSurvey, Person
 from .records import HouseholdRecord, MemberRecord
@@ -18,6 +22,10 @@ def _identifier(value: str) -> tuple[str, str]:
     return (digits, crypto.blind_index(digits)) if digits else ("", "")
 
 
+def _free_text(value: str) -> str:
+    return mask_identifiers(value.strip())
+
+
 def household_from_record(record: HouseholdRecord, *, organisation_id: int) -> Household:
     kk, kk_hash = _identifier(record.kk)
     return Household(
@@ -25,10 +33,10 @@ def household_from_record(record: HouseholdRecord, *, organisation_id: int) -> H
         village_id=record.village_code,
         kk=kk,
         kk_hash=kk_hash,
-        dusun=record.dusun.strip(),
-        rw=record.rw.strip(),
-        rt=record.rt.strip(),
-        address=record.address.strip(),
+        dusun=_free_text(record.dusun),
+        rw=_free_text(record.rw),
+        rt=_free_text(record.rt),
+        address=_free_text(record.address),
         latitude=record.latitude,
         longitude=record.longitude,
     )
@@ -41,7 +49,7 @@ def person_from_member(member: MemberRecord, *, household: Household) -> Person:
         organisation_id=household.organisation_id,
         nik=nik,
         nik_hash=nik_hash,
-        name=member.name.strip(),
+        name=_free_text(member.name),
         sex=member.sex,
         relation=member.relation,
         birth_date=member.birth_date,
@@ -80,12 +88,18 @@ def survey_from_record(
         "notes",
     ):
         values.setdefault(text_field, "")
+    values["notes"] = _free_text(values["notes"] or "")
     return HouseholdSurvey(
         household=household,
         surveyed_on=record.surveyed_on or today,
         surveyed_by_id=surveyed_by_id,
         **values,
     )
+
+
+def free_answers(extra: dict) -> dict:
+    """Answers to a programme's own questions, NIK/KK-looking numbers masked."""
+    return mask_values(dict(extra))
 
 
 def event_date(record: HouseholdRecord, today: datetime.date) -> datetime.date:

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from berdaya.core.access import grants_for
+from berdaya.core.db import read_snapshot
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.core.models import PersonalDataAccess
 from berdaya.organisations.models import Role
@@ -281,7 +282,6 @@ def _xlsx(header, rows, *, title: str) -> tuple[bytes, int]:
     return buffer.getvalue(), count
 
 
-@transaction.atomic
 def registry_export(
     *,
     user,
@@ -292,7 +292,10 @@ def registry_export(
     purpose: str = "",
 ) -> ExportFile:
     """A file of `households` (already scoped to the user, with their filters) or of their
-    members; logged per organisation in PersonalDataAccess."""
+    members; logged per organisation in PersonalDataAccess.
+
+    Read in one read-only snapshot (core.db.read_snapshot): a long export holds no write
+    lock, so people keep saving while it runs; the log is written after, on its own."""
     if level not in {HOUSEHOLDS, PERSONS} or file_format not in {CSV, XLSX}:
         raise ValidationFailed(_("Choose households or persons, and CSV or XLSX."))
     if identified:
@@ -304,6 +307,19 @@ def registry_export(
             raise ValidationFailed(_("Say why you need names and NIK/KK."), field="purpose")
         households = households.filter(_managed(user))
     today = timezone.localdate()
+    with read_snapshot():
+        content, content_type, count = _export_file(
+            households, level=level, file_format=file_format, identified=identified, today=today
+        )
+        counts = _counts(households, level=level)
+    with transaction.atomic():
+        _log(user, counts, level=level, identified=identified, purpose=purpose)
+    kind = "identitas" if identified else "anonim"
+    filename = f"berdaya-{level}-{kind}-{today:%Y%m%d}.{file_format}"
+    return ExportFile(filename, content_type, content, count)
+
+
+def _export_file(households, *, level, file_format, identified, today) -> tuple[bytes, str, int]:
     if level == HOUSEHOLDS:
         asked = _programme_questions(households, identified=identified)
         header = [
@@ -317,18 +333,13 @@ def registry_export(
         rows = _person_rows(households, identified=identified, today=today)
     if file_format == CSV:
         content, count = _csv(header, rows)
-        content_type = "text/csv; charset=utf-8"
-    else:
-        content, count = _xlsx(header, rows, title=level)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    _log(user, households, level=level, identified=identified, purpose=purpose)
-    kind = "identitas" if identified else "anonim"
-    filename = f"berdaya-{level}-{kind}-{today:%Y%m%d}.{file_format}"
-    return ExportFile(filename, content_type, content, count)
+        return content, "text/csv; charset=utf-8", count
+    content, count = _xlsx(header, rows, title=level)
+    return content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", count
 
 
-def _log(user, households: QuerySet[Household], *, level, identified, purpose) -> None:
-    """One PersonalDataAccess row per organisation, with that organisation's row count."""
+def _counts(households: QuerySet[Household], *, level) -> dict[int, int]:
+    """Exported rows per organisation."""
     counts: dict[int, int] = defaultdict(int)
     source = (
         households.order_by().values_list("organisation_id", flat=True)
@@ -339,6 +350,11 @@ def _log(user, households: QuerySet[Household], *, level, identified, purpose) -
     )
     for organisation_id in source:
         counts[organisation_id] += 1
+    return counts
+
+
+def _log(user, counts: dict[int, int], *, level, identified, purpose) -> None:
+    """One PersonalDataAccess row per organisation, with that organisation's row count."""
     action = (
         PersonalDataAccess.Action.EXPORT_IDENTIFIED
         if identified

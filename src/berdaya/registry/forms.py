@@ -17,10 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from berdaya.core.errors import BerdayaError
+from berdaya.core.validators import IntegerInput, bound_integer_fields
 
 from . import choices
 from .indicators import PovertyStatus
-from .models import Consent, CustomQuestion, Household, Person
+from .models import Consent, CustomQuestion, Household, HouseholdSurvey, Person
 from .records import SURVEY_FIELDS
 from .selectors import ALL_STATUSES, ENROLLED, NOT_ENROLLED, HouseholdFilters
 from .services import InvalidRecords, MemberInput
@@ -33,7 +34,12 @@ def _blank(label) -> list[tuple[str, str]]:
 
 
 class MarksInvalid:
-    """Marks fields with errors (`aria-invalid`), which Pico styles and screen readers read."""
+    """Marks fields with errors (`aria-invalid`), which Pico styles and screen readers read.
+    Every integer field is checked against its range (`core.validators`)."""
+
+    def full_clean(self):
+        bound_integer_fields(self)
+        super().full_clean()
 
     def add_error(self, field, error):
         super().add_error(field, error)
@@ -243,8 +249,15 @@ def _choice(label, choice_class) -> forms.ChoiceField:
     )
 
 
-def _count(label, **kwargs) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, min_value=0, **kwargs)
+def _count(label, name: str, **kwargs) -> forms.IntegerField:
+    """A whole number, 0 or more, that fits its HouseholdSurvey column."""
+    return IntegerInput(
+        label=label,
+        required=False,
+        min_value=0,
+        column=HouseholdSurvey._meta.get_field(name),
+        **kwargs,
+    )
 
 
 class SurveyForm(BerdayaForm):
@@ -255,7 +268,9 @@ class SurveyForm(BerdayaForm):
     wall = _choice(_("Wall"), choices.Wall)
     roof = _choice(_("Roof"), choices.Roof)
     water = _choice(_("Drinking water"), choices.Water)
-    water_minutes = _count(_("Minutes to fetch water (round trip)"), max_value=1440)
+    water_minutes = _count(
+        _("Minutes to fetch water (round trip)"), "water_minutes", max_value=1440
+    )
     sanitation = _choice(_("Sanitation"), choices.Sanitation)
     electricity = _choice(_("Electricity"), choices.Electricity)
     cooking_fuel = _choice(_("Cooking fuel"), choices.CookingFuel)
@@ -265,16 +280,18 @@ class SurveyForm(BerdayaForm):
         choices=choices.Asset.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    land_m2 = _count(_("Land farmed (m²)"))
-    cattle = _count(_("Cattle or buffalo"), max_value=10000)
-    goats = _count(_("Goats or sheep"), max_value=10000)
-    poultry = _count(_("Poultry"), max_value=100000)
+    land_m2 = _count(_("Land farmed (m²)"), "land_m2")
+    cattle = _count(_("Cattle or buffalo"), "cattle", max_value=10000)
+    goats = _count(_("Goats or sheep"), "goats", max_value=10000)
+    poultry = _count(_("Poultry"), "poultry", max_value=100000)
     income_band = _choice(_("Household income"), choices.IncomeBand)
     expenditure_band = _choice(_("Household spending"), choices.IncomeBand)
-    monthly_expenditure = _count(_("Monthly spending (Rp)"))
+    monthly_expenditure = _count(_("Monthly spending (Rp)"), "monthly_expenditure")
     has_savings = _nullable_boolean(_("Has savings"))
     has_debt = _nullable_boolean(_("Has debts"))
-    child_deaths_5y = _count(_("Children who died in the last 5 years"), max_value=50)
+    child_deaths_5y = _count(
+        _("Children who died in the last 5 years"), "child_deaths_5y", max_value=50
+    )
     disasters = forms.MultipleChoiceField(
         label=_("Disasters experienced"),
         required=False,

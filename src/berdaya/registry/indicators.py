@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -385,6 +386,30 @@ def _true(value) -> bool:
 # -- poverty -----------------------------------------------------------------------------------
 
 
+_THREAD = threading.local()
+
+
+def duckdb_connection():
+    """This thread's own DuckDB connection (Ibis backend).
+
+    A DuckDB connection runs one statement at a time; Ibis's default backend is one
+    connection for the whole process, so two requests computing the MPI at once failed
+    with "connection is busy with another call". Each thread (a request, a worker) gets
+    its own, made on first use and kept for the thread's next requests.
+    """
+    connection = getattr(_THREAD, "duckdb", None)
+    if connection is None:
+        import ibis
+
+        connection = _THREAD.duckdb = ibis.duckdb.connect()
+    return connection
+
+
+def to_pandas(expression) -> pd.DataFrame:
+    """Run an Ibis expression of the analysis library on this thread's DuckDB."""
+    return duckdb_connection().to_pandas(expression)
+
+
 def _measure():
     from berdaya.analysis.poverty import GLOBAL_MPI, AlkireFoster
 
@@ -427,7 +452,7 @@ def poverty(table: pd.DataFrame) -> dict[int, Poverty]:
     def compute() -> pd.DataFrame:
         columns = ["household_id", "included", "score", "poor", "vulnerable", "severe"]
         columns += [f"deprived_{name}" for name in indicators]
-        return measure.compute(frame).units.select(*columns).to_pandas()
+        return to_pandas(measure.compute(frame).units.select(*columns))
 
     units = cached("units", frame, compute)
 
@@ -480,7 +505,7 @@ def mpi_summary(table: pd.DataFrame, statuses: dict[int, Poverty] | None = None)
     if frame.empty or unknown == len(statuses):
         return MPISummary(len(statuses) - unknown, unknown, by_status, None, None, None, {})
     measure = _measure()
-    overall = cached("overall", frame, lambda: measure.compute(frame).overall.to_pandas().iloc[0])
+    overall = cached("overall", frame, lambda: to_pandas(measure.compute(frame).overall).iloc[0])
     contributions = {
         i.name: float(overall[f"contribution_{i.name}"] or 0) for i in measure.spec.indicators
     }

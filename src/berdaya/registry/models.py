@@ -44,6 +44,11 @@ class Household(models.Model):
     latest_survey = models.OneToOneField(
         "HouseholdSurvey", models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The import that wrote this row (bulk writes bypass django-auditlog: this is their
+    # audit trail; the audit page lists an import's rows by it).
+    import_job = models.ForeignKey(
+        "ImportJob", models.SET_NULL, null=True, blank=True, related_name="+", db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -143,6 +148,11 @@ class Person(models.Model):
     )
     left_on = models.DateField(_("died or left on"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # The import that wrote this row (bulk writes bypass django-auditlog: this is their
+    # audit trail; the audit page lists an import's rows by it).
+    import_job = models.ForeignKey(
+        "ImportJob", models.SET_NULL, null=True, blank=True, related_name="+", db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -510,6 +520,10 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a worker last claimed it, and how many times: a job left running by a worker
+    # that died is returned to the queue once its lease is over, then failed with a reason.
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     access_scope = Scope(organisation="organisation_id", village="village_id")
@@ -599,3 +613,49 @@ class VillageRegistryFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} · {self.village_id}"
+class DuplicateNikSignal(models.Model):
+    """Someone entered a NIK the organisation has already registered in another household.
+
+    The person who typed it is asked to check the number (they may not see the other
+    household, so they are not told it exists); a manager or administrator who sees both
+    villages reviews the signal. No identifier is kept: the existing person and where the
+    attempt came from are enough to compare.
+    """
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Registration form")
+        IMPORT = "import", _("Import")
+        CORRECTION = "correction", _("Correction")
+
+    organisation = models.ForeignKey("organisations.Organisation", models.CASCADE, related_name="+")
+    existing_person = models.ForeignKey(Person, models.CASCADE, related_name="+")
+    attempted_village = models.ForeignKey("areas.Village", models.PROTECT, related_name="+")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    import_job = models.ForeignKey(
+        ImportJob, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    attempted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    # Visible where the registered person lives; the selector also asks for the
+    # attempted village (a reviewer sees both).
+    access_scope = Scope(
+        organisation="organisation_id", village="existing_person__household__village_id"
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("possible duplicate NIK")
+        verbose_name_plural = _("possible duplicate NIKs")
+
+    def __str__(self) -> str:
+        return f"{self.existing_person_id} ← {self.attempted_village_id}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation": self.organisation_id}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from berdaya.core.masking import mask_identifiers
+
 
 @dataclass(frozen=True)
 class Where:
@@ -93,6 +95,15 @@ class Problem:
     column: str
     value: str  # masked when it is an identifier
     reason: str
+
+    def __post_init__(self):
+        # A NIK/KK can land in any column (headers swapped, a number typed in a note,
+        # a file name): whatever a report keeps or shows is masked (core.masking).
+        for name in ("sheet", "column", "value", "reason"):
+            text = getattr(self, name)
+            masked = mask_identifiers(text)
+            if masked is not text:
+                object.__setattr__(self, name, masked)
 
     def as_dict(self) -> dict:
         return {

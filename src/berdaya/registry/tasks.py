@@ -1,4 +1,4 @@
-"""Background jobs of the registry (django-tasks; `berdaya db_worker` runs them)."""
+"""Background jobs of the registry (django-tasks; `berdaya worker` runs them)."""
 
 from django_tasks import task
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from berdaya.core import crypto
+from berdaya.core.validators import IntegerOutOfRange, check_integer, column_range
 
 from . import choices
-from .models import Person
+from .models import HouseholdSurvey, Person
 from .records import SURVEY_FIELDS, HouseholdRecord, MemberRecord, Problem
 
 MAX_AGE_YEARS = 120
@@ -46,6 +47,11 @@ _MEMBER_CHOICES = {
 
 
 @functools.cache
+def _column_range(name: str) -> tuple[int, int]:
+    return column_range(HouseholdSurvey, name)
+
+
+@functools.cache
 def _codes(choice) -> frozenset[str]:
     """The allowed codes of a TextChoices, once: `.values` builds a new list (with every
     label) on each call, which was most of the time of checking a large import."""
@@ -56,6 +62,8 @@ def _codes(choice) -> frozenset[str]:
 class Report:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # NIKs the organisation holds in another household (see registry.duplicates).
+    duplicates: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -177,9 +185,14 @@ def validate_households(
     column_names: Mapping[str, str] | None = None,
     today: datetime.date | None = None,
     require_one_head: bool = True,
+    may_see: Callable[[int], bool] | None = None,
 ) -> Report:
     """Check records for one village. `existing_nik_hashes` are hashes already in the
-    organisation's registry (a NIK there belongs to another household: an error)."""
+    organisation's registry -> their household (a NIK there belongs to another household:
+    an error). Only for a household the user may see (`may_see(household_id)`) does
+    the message say so; otherwise it asks to check the number (registry.duplicates)."""
+    from .duplicates import DuplicateAttempt, duplicate_message
+
     report = Report()
     say = _Collector(report, column_names or {})
     today = today or datetime.date.today()
@@ -210,13 +223,15 @@ def validate_households(
                 continue
             nik_hash = crypto.blind_index(member.nik)
             if nik_hash in existing_nik_hashes:
+                household_id = existing_nik_hashes[nik_hash]
                 say.error(
                     member.where,
                     "nik",
                     member.nik,
-                    _("This NIK is already registered in another household."),
+                    duplicate_message(visible=bool(may_see and may_see(household_id))),
                     mask=True,
                 )
+                report.duplicates.append(DuplicateAttempt(nik_hash, household_id))
             elif nik_hash in seen_niks:
                 say.error(
                     member.where,
@@ -263,10 +278,11 @@ def _check_household(say, record, village_code, district_codes, today) -> None:
             for item in value or ():
                 if item not in _codes(_MULTI_CHOICES[name]):
                     say.error(where, name, item, _unknown_choice(_MULTI_CHOICES[name]))
-        elif (name in _COUNTS or name == "monthly_expenditure") and (
-            value is not None and (not isinstance(value, int) or value < 0)
-        ):
-            say.error(where, name, value, _("Expected a whole number, 0 or more."))
+        elif (name in _COUNTS or name == "monthly_expenditure") and value is not None:
+            try:
+                check_integer(value, minimum=0, column=_column_range(name))
+            except IntegerOutOfRange as error:
+                say.error(where, name, value, error.message)
 
 
 def _check_member(say, member: MemberRecord, district_codes, today) -> None:

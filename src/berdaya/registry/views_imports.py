@@ -20,10 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from berdaya.areas.models import Village
 from berdaya.core.access import get_visible_or_404, visible_to
 from berdaya.core.errors import BerdayaError, PermissionDenied
+from berdaya.core.jobs import workers_alive, workers_needed
 from berdaya.organisations.models import Organisation
 from berdaya.programmes.selectors import programme_get
 
 from . import xlsform
+from .duplicates import duplicate_signals_for
 from .importers import template_csv, template_xlsx
 from .models import ImportJob
 from .services import imports as services
@@ -74,13 +76,23 @@ class ImportForm(forms.Form):
         return organisation, village
 
 
+def _no_worker() -> bool:
+    """No background worker is running: queued imports would wait (the page says so)."""
+    return workers_needed() and not workers_alive()
+
+
 @require_GET
 def import_list(request):
     page = Paginator(import_jobs_visible_to(request.user), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/imports/list.html",
-        {"page": page, "can_import": bool(services.import_targets(request.user))},
+        {
+            "page": page,
+            "can_import": bool(services.import_targets(request.user)),
+            "no_worker": _no_worker(),
+            "duplicates": duplicate_signals_for(request.user)[:50],
+        },
     )
 
 
@@ -129,10 +141,8 @@ def import_new(request):
 
 
 def _context(job: ImportJob) -> dict:
-    return {
-        "job": job,
-        "waiting": job.status in {ImportJob.Status.WAITING, ImportJob.Status.RUNNING},
-    }
+    waiting = job.status in {ImportJob.Status.WAITING, ImportJob.Status.RUNNING}
+    return {"job": job, "waiting": waiting, "no_worker": waiting and _no_worker()}
 
 
 @require_GET

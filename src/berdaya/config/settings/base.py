@@ -113,15 +113,18 @@ DATABASE_URL = env.str(
 )
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, retrying "database is locked" in one place (core.db).
+    DATABASES["default"]["ENGINE"] = "berdaya.core.sqlite"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # WAL lets readers work while a writer writes; IMMEDIATE takes the write
-            # lock at BEGIN so two writers queue instead of failing half-way.
+            # lock at BEGIN so two writers queue instead of failing half-way. Long reads
+            # run in core.db.read_snapshot, which holds no write lock.
             "init_command": (
                 "PRAGMA journal_mode=WAL;"
                 "PRAGMA synchronous=NORMAL;"
                 "PRAGMA foreign_keys=ON;"
-                "PRAGMA busy_timeout=5000;"
+                "PRAGMA busy_timeout=2000;"
             ),
             "transaction_mode": "IMMEDIATE",
         }
@@ -170,7 +173,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Background jobs (imports) in the database: no extra server. `berdaya db_worker` runs them.
+# Background jobs (imports) in the database: no extra server. `berdaya worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MEDIA_ROOT = Path(env.str("BERDAYA_MEDIA_ROOT", default=str(PROJECT_DIR / "var" / "media")))
@@ -179,6 +182,18 @@ BERDAYA_MAX_UPLOAD_BYTES = env.int("BERDAYA_MAX_UPLOAD_BYTES", default=50 * 1024
 # Villages up to this size get their stored figures recomputed right after a change;
 # larger ones by a background job (registry.figures).
 BERDAYA_FIGURES_INLINE_HOUSEHOLDS = env.int("BERDAYA_FIGURES_INLINE_HOUSEHOLDS", default=5_000)
+# What an uploaded XLSX or zip may unpack to (docs/imports.md, "Limits"): in all, and
+# as a multiple of its packed size (a zip bomb is a thousand fold); rows and columns.
+BERDAYA_IMPORT_MAX_UNPACKED_MB = env.int("BERDAYA_IMPORT_MAX_UNPACKED_MB", default=1024)
+BERDAYA_IMPORT_MAX_RATIO = env.int("BERDAYA_IMPORT_MAX_RATIO", default=100)
+BERDAYA_IMPORT_MAX_ROWS = env.int("BERDAYA_IMPORT_MAX_ROWS", default=1_000_000)
+BERDAYA_IMPORT_MAX_COLUMNS = env.int("BERDAYA_IMPORT_MAX_COLUMNS", default=2000)
+# A background job (an import) that runs longer, or grows larger, stops with a reason.
+BERDAYA_JOB_TIME_LIMIT = env.int("BERDAYA_JOB_TIME_LIMIT", default=30 * 60)
+BERDAYA_JOB_MEMORY_MB = env.int("BERDAYA_JOB_MEMORY_MB", default=3072)
+# Worker processes `berdaya worker --supervise` keeps running (imports of different
+# people run side by side).
+BERDAYA_WORKERS = env.int("BERDAYA_WORKERS", default=2)
 # Photos and documents of activities.
 BERDAYA_MAX_ATTACHMENT_BYTES = env.int("BERDAYA_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -191,7 +206,13 @@ AUDITLOG_DISABLE_REMOTE_ADDR = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Every log line is masked: a NIK/KK-looking number never reaches a log (core.masking).
+    "formatters": {
+        "plain": {
+            "()": "berdaya.core.masking.MaskingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("BERDAYA_LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -17,7 +17,7 @@ from .base import DATABASES, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "berdaya.core.sqlite":
     DATABASES["default"]["TEST"] = {"NAME": env.str("BERDAYA_TEST_SQLITE", default=":memory:")}
 
 # Static files come from the finders; nothing is collected for tests.

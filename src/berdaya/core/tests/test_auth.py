@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from berdaya.core.models import User
+from berdaya.core.views import LoginForm
 from berdaya.demo.community import DEMO_PASSWORD
 
 SESSION_ENDED = "Your session has ended. Please sign in again."
@@ -18,7 +18,7 @@ SESSION_ENDED = "Your session has ended. Please sign in again."
 def _invalid_login_message(language: str) -> str:
     with translation.override(language):
         username = User._meta.get_field(User.USERNAME_FIELD).verbose_name
-        return str(AuthenticationForm.error_messages["invalid_login"]) % {"username": username}
+        return str(LoginForm.error_messages["invalid_login"]) % {"username": username}
 
 
 def _session_ended_message() -> str:
@@ -34,7 +34,7 @@ def test_a_wrong_password_shows_the_login_page_again_with_an_indonesian_error(de
     assert form.non_field_errors()
     assert 'data-testid="login-error"' in response.content.decode()
     indonesian = _invalid_login_message("id")
-    assert indonesian != _invalid_login_message("en")  # Django ships this one translated
+    assert indonesian != _invalid_login_message("en")  # translated
     assert list(form.non_field_errors()) == [indonesian]
     assert indonesian in response.content.decode()
     assert "_auth_user_id" not in response.wsgi_request.session

@@ -36,7 +36,13 @@ from django.db import connections, models, router
 
 from berdaya.core.fields import EncryptedIdentifierField
 
-from ..building import event_date, household_from_record, person_from_member, survey_from_record
+from ..building import (
+    event_date,
+    free_answers,
+    household_from_record,
+    person_from_member,
+    survey_from_record,
+)
 from ..models import (
     Consent,
     Enrolment,
@@ -142,6 +148,7 @@ def prepare(
     ]
     for household, pk in zip(households, household_ids, strict=True):
         household.pk = pk
+        household.import_job_id = context.job_id
     surveys = []
     for record, household, pk in zip(records, households, survey_ids, strict=True):
         survey = survey_from_record(
@@ -149,7 +156,7 @@ def prepare(
         )
         if survey is not None:
             survey.pk = pk
-            survey.extra = dict(record.extra)
+            survey.extra = free_answers(record.extra)
             household.latest_survey_id = pk
             surveys.append(survey)
     persons, heads = [], {}
@@ -158,6 +165,7 @@ def prepare(
         for member in record.members:
             person = person_from_member(member, household=household)
             person.pk = next_id()
+            person.import_job_id = context.job_id
             persons.append(person)
             if member.relation == Person.Relation.HEAD:
                 heads[household.pk] = person.pk
@@ -342,11 +350,13 @@ def _workers() -> int:
     return min(MAX_WORKERS, os.cpu_count() or 1)
 
 
-def write(records: Sequence[ImportedHousehold], *, context: Context) -> dict[str, int]:
+def write(records: Sequence[ImportedHousehold], *, context: Context, check=None) -> dict[str, int]:
     """Insert the households and everything that goes with them; return counts per kind.
 
-    Call inside a transaction. Large imports prepare their rows in worker processes
-    (forked: they read the records without copying and never touch the database).
+    Call inside a transaction; `check` (if given) is called between chunks and may raise
+    to stop the write, which the transaction then undoes. Large imports prepare their
+    rows in worker processes (forked: they read the records without copying and never
+    touch the database).
     """
     total = len(records)
     household_ids = reserve_ids(Household, total)
@@ -375,6 +385,8 @@ def write(records: Sequence[ImportedHousehold], *, context: Context) -> dict[str
     }
     counts = dict.fromkeys(tables, 0)
     for rows in _prepared(records, tasks, context):
+        if check is not None:
+            check()  # the job's time and memory limits (core.jobs), between chunks
         for name, table in tables.items():
             counts[name] += table.insert(getattr(rows, name))
     return counts

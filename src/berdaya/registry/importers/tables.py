@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.utils.translation import gettext as _
 
@@ -22,8 +23,105 @@ from ..records import Problem
 from .values import text
 
 ZIP_MAGIC = b"PK\x03\x04"
-# A zip of CSVs compresses about tenfold; far more than that is a zip bomb, not an export.
-MAX_UNPACKED_BYTES = 2 * 1024**3
+# Members smaller than this may compress as they like (styles, a short sheet).
+RATIO_FROM = 1024 * 1024
+_READ = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large an upload may become once unpacked (settings `BERDAYA_IMPORT_*`).
+
+    XLSX and ODK's zips compress 5–20 fold; a "zip bomb" (1 MB that unpacks to 1 GB)
+    compresses a thousand fold. Both limits are checked from the zip's directory before
+    anything is unpacked, and again while reading (a directory can lie), together with
+    the number of rows, of columns and the length of one row."""
+
+    unpacked_bytes: int
+    ratio: int
+    rows: int
+    columns: int
+    row_bytes: int = 16 * 1024 * 1024
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        from django.conf import settings
+
+        return cls(
+            unpacked_bytes=settings.BERDAYA_IMPORT_MAX_UNPACKED_MB * 1024 * 1024,
+            ratio=settings.BERDAYA_IMPORT_MAX_RATIO,
+            rows=settings.BERDAYA_IMPORT_MAX_ROWS,
+            columns=settings.BERDAYA_IMPORT_MAX_COLUMNS,
+        )
+
+
+def _too_large(filename: str, limits: Limits) -> TableError:
+    return TableError(
+        file_problem(
+            filename,
+            _(
+                "“%(file)s” unpacks to more than %(limit)s MB, or far more than an export "
+                "of this size can hold; it is not read. Export fewer submissions at a time "
+                "(for example one hamlet), or ask your administrator."
+            )
+            % {"file": filename, "limit": f"{limits.unpacked_bytes // 1048576:,}"},
+        )
+    )
+
+
+def _too_many_rows(filename: str, limits: Limits) -> TableError:
+    return TableError(
+        file_problem(
+            filename,
+            _("“%(file)s” has more than %(rows)s rows; split it into smaller files.")
+            % {"file": filename, "rows": f"{limits.rows:,}"},
+        )
+    )
+
+
+def _too_many_columns(filename: str, limits: Limits, row: int) -> TableError:
+    return TableError(
+        file_problem(
+            filename,
+            _("Row %(row)d has more than %(columns)s columns; this is not an export Berdaya reads.")
+            % {"row": row, "columns": f"{limits.columns:,}"},
+            row=row,
+        )
+    )
+
+
+def check_archive(archive: zipfile.ZipFile, filename: str, limits: Limits, infos=None) -> None:
+    """Refuse a zip whose directory announces too much, before unpacking anything."""
+    infos = [i for i in (infos if infos is not None else archive.infolist()) if not i.is_dir()]
+    if sum(info.file_size for info in infos) > limits.unpacked_bytes:
+        raise _too_large(filename, limits)
+    for info in infos:
+        if info.file_size > RATIO_FROM and info.file_size > limits.ratio * max(
+            info.compress_size, 1
+        ):
+            raise _too_large(filename, limits)
+
+
+class Budget:
+    """What may still be unpacked from one upload: counts every byte read, whatever the
+    zip's directory said."""
+
+    def __init__(self, filename: str, limits: Limits):
+        self.filename, self.limits = filename, limits
+        self.left = limits.unpacked_bytes
+
+    def take(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise _too_large(self.filename, self.limits)
+
+    def read(self, archive: zipfile.ZipFile, name) -> bytes:
+        parts = []
+        with archive.open(name) as part:
+            while block := part.read(_READ):
+                self.take(len(block))
+                parts.append(block)
+        return b"".join(parts)
 
 
 class TableError(Exception):
@@ -193,15 +291,18 @@ def _resolve(target: str) -> str:
 
 
 class _Workbook:
-    def __init__(self, archive: zipfile.ZipFile):
+    def __init__(self, archive: zipfile.ZipFile, budget: Budget):
         from defusedxml import ElementTree
         from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
         from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
         self.archive = archive
+        self.budget = budget
+        self.limits = budget.limits
         names = set(archive.namelist())
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        read = partial(budget.read, archive)
+        workbook = ElementTree.fromstring(read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(read("xl/_rels/workbook.xml.rels"))
         targets = {
             rel.get("Id"): _resolve(rel.get("Target", ""))
             for rel in relations.iter(f"{_PACKAGE_REL}Relationship")
@@ -215,12 +316,12 @@ class _Workbook:
         ]
         self.strings: list[str] = []
         if "xl/sharedStrings.xml" in names:
-            content = archive.read("xl/sharedStrings.xml")
+            content = read("xl/sharedStrings.xml")
             self.strings = [_joined_text(m.group(1)) for m in _SHARED.finditer(content)]
         # Which cell styles are dates: numbers in those cells are days since 1900.
         self.date_styles: set[bytes] = set()
         if "xl/styles.xml" in names:
-            styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+            styles = ElementTree.fromstring(read("xl/styles.xml"))
             custom = {
                 int(f.get("numFmtId", "0")): f.get("formatCode", "")
                 for f in styles.iter(f"{_MAIN}numFmt")
@@ -244,9 +345,12 @@ class _Workbook:
         rest = b""
         with self.archive.open(target) as part:
             while block := part.read(_BLOCK):
+                self.budget.take(len(block))
                 content = rest + block
                 cut = content.rfind(b"</row>")
                 if cut < 0:
+                    if len(content) > self.limits.row_bytes:  # one endless row
+                        raise _too_large(self.budget.filename, self.limits)
                     rest = content
                     continue
                 cut += len(b"</row>")
@@ -277,6 +381,7 @@ class _Workbook:
         """A row the fast pattern did not fully match, read with an XML parser."""
         from defusedxml import ElementTree
 
+        limit = self.limits.columns
         row = ElementTree.fromstring(
             b'<row xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             + body
@@ -287,6 +392,8 @@ class _Workbook:
             reference = (cell.get("r") or "").rstrip("0123456789").encode()
             if reference:
                 index = _column_index(reference)
+                if index >= limit:
+                    raise _too_many_columns(self.budget.filename, self.limits, 0)
                 values.extend([None] * (index - len(values)))
             inline = cell.find(f"{_MAIN}is")
             if inline is not None:
@@ -310,12 +417,18 @@ class _Workbook:
         value = self._value
         wanted = frozenset(needed) if needed is not None else None
         width = max(wanted, default=-1) + 1 if wanted is not None else 0
+        max_rows, max_columns = self.limits.rows, self.limits.columns
+        filename = self.budget.filename
         for block in self._blocks(target):
             for row in _ROW.finditer(block):
                 found = _ROW_NUMBER.search(row.group(1))
                 number = int(found.group(1)) if found else previous + 1
                 previous = number
+                if number > max_rows:
+                    raise _too_many_rows(filename, self.limits)
                 body = row.group(2)
+                if body and body.count(b"<c") > max_columns:
+                    raise _too_many_columns(filename, self.limits, number)
                 if not body:
                     yield number, []
                     continue
@@ -334,18 +447,31 @@ class _Workbook:
                 values = []
                 for letters, style, kind, raw, inline in cells:
                     index = _column_index(letters)
+                    if index >= max_columns:  # "XFD1": a cell far to the right
+                        raise _too_many_columns(filename, self.limits, number)
                     if index > len(values):
                         values.extend([None] * (index - len(values)))
                     values.append(value(style, kind, raw, inline))
                 yield number, values
 
 
-def xlsx_tables(data: bytes, filename: str) -> list[Table]:
+def xlsx_tables(data: bytes, filename: str, limits: Limits | None = None) -> list[Table]:
     """Every sheet of a workbook, read as it streams (the file is never loaded whole)."""
     if not data:
         raise TableError(file_problem(filename, _("The file is empty.")))
+    limits = limits or Limits.from_settings()
     try:
-        workbook = _Workbook(zipfile.ZipFile(io.BytesIO(data)))
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception:
+        archive = None
+    if archive is not None:
+        check_archive(archive, filename, limits)
+    try:
+        if archive is None:
+            raise zipfile.BadZipFile
+        workbook = _Workbook(archive, Budget(filename, limits))
+    except TableError:
+        raise
     except Exception:  # a broken zip, a missing part, XML that does not parse
         raise TableError(
             file_problem(
@@ -410,17 +536,24 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def csv_table(data: bytes, name: str) -> Table:
+def csv_table(data: bytes, name: str, limits: Limits | None = None) -> Table:
     if not data.strip():
         raise TableError(file_problem(name, _("The file is empty.")))
+    limits = limits or Limits.from_settings()
     content = decode(data, name)
     delimiter = _delimiter(content.split("\n", 1)[0])
     header = next(csv.reader(io.StringIO(content.split("\n", 1)[0]), delimiter=delimiter), [])
+    if len(header) > limits.columns:
+        raise _too_many_columns(name, limits, 1)
 
     def rows(needed=None):
         reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
         next(reader, None)
         for number, values in enumerate(reader, start=2):
+            if number > limits.rows:
+                raise _too_many_rows(name, limits)
+            if len(values) > limits.columns:
+                raise _too_many_columns(name, limits, number)
             if values and not _blank(values):
                 yield number, values
 
@@ -430,9 +563,10 @@ def csv_table(data: bytes, name: str) -> Table:
 # --- zip of CSVs ------------------------------------------------------------
 
 
-def zip_csv_tables(data: bytes, filename: str) -> list[Table]:
+def zip_csv_tables(data: bytes, filename: str, limits: Limits | None = None) -> list[Table]:
     if not data:
         raise TableError(file_problem(filename, _("The file is empty.")))
+    limits = limits or Limits.from_settings()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [
@@ -442,19 +576,12 @@ def zip_csv_tables(data: bytes, filename: str) -> list[Table]:
             and info.filename.lower().endswith(".csv")
             and not info.filename.startswith("__MACOSX/")
         ]
-        unpacked = sum(info.file_size for info in members)
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise TableError(
-                file_problem(
-                    filename,
-                    _("“%(file)s” unpacks to more than %(limit)s GB; split the export.")
-                    % {"file": filename, "limit": MAX_UNPACKED_BYTES // 1024**3},
-                )
-            )
+        check_archive(archive, filename, limits, members)
+        budget = Budget(filename, limits)
         tables = []
         for info in members:
             name = info.filename.rsplit("/", 1)[-1]
-            tables.append(csv_table(archive.read(info), name))
+            tables.append(csv_table(budget.read(archive, info), name, limits))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
         raise TableError(
             file_problem(filename, _("“%(file)s” is not a zip file.") % {"file": filename})

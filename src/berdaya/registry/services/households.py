@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -13,12 +14,16 @@ from django.utils.translation import gettext as _
 from berdaya.areas.models import District, Village
 from berdaya.core import crypto
 from berdaya.core.errors import ValidationFailed
+from berdaya.core.masking import mask_identifiers
 from berdaya.organisations.models import Organisation
 
 from .. import figures
 from ..building import household_from_record, person_from_member, survey_from_record
+from ..building import free_answers, household_from_record, person_from_member, survey_from_record
+from ..duplicates import duplicate_signals_record, may_see
 from ..models import (
     Consent,
+    DuplicateNikSignal,
     Enrolment,
     Household,
     HouseholdSurvey,
@@ -37,10 +42,43 @@ MemberInput = MemberRecord
 class InvalidRecords(ValidationFailed):
     """Records that broke the rules; `problems` lists every one (row, column, reason)."""
 
-    def __init__(self, problems: Sequence[Problem]):
+    def __init__(self, problems: Sequence[Problem], *, duplicates=(), signal: dict | None = None):
         first = problems[0]
         super().__init__(first.reason, field=_field_path(first))
         self.problems = list(problems)
+        # NIKs registered in another household, and where to file the signal.
+        self.duplicates = list(duplicates)
+        self.signal = signal
+
+
+def _signals_duplicates(service):
+    """Record a duplicate-NIK signal for a refused write, after its rollback
+    (registry.duplicates): wraps a service outside its transaction."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except InvalidRecords as error:
+            if error.duplicates and error.signal:
+                duplicate_signals_record(attempts=error.duplicates, **error.signal)
+            raise
+
+    return wrapper
+
+
+def _refuse(report, *, organisation_id: int, village_code: str, user) -> None:
+    if not report.ok:
+        raise InvalidRecords(
+            report.errors,
+            duplicates=report.duplicates,
+            signal={
+                "organisation_id": organisation_id,
+                "village_code": village_code,
+                "user": user,
+                "source": DuplicateNikSignal.Source.FORM,
+            },
+        )
 
 
 def _field_path(problem: Problem) -> str:
@@ -80,6 +118,7 @@ def _event(household, kind, on, *, person=None, user=None, **details) -> Registr
     )
 
 
+@_signals_duplicates
 @transaction.atomic
 def household_register(
     *,
@@ -126,10 +165,10 @@ def household_register(
         village_code=village.code,
         district_codes=_district_codes(),
         existing_nik_hashes=_existing_nik_hashes(organisation.pk, hashes),
+        may_see=may_see(user),
         today=timezone.localdate(),
     )
-    if not report.ok:
-        raise InvalidRecords(report.errors)
+    _refuse(report, organisation_id=organisation.pk, village_code=village.code, user=user)
     today = timezone.localdate()
     household = household_from_record(record, organisation_id=organisation.pk)
     household.save()
@@ -203,7 +242,7 @@ def household_survey_record(
         surveyed_by_id=getattr(user, "pk", None),
         today=surveyed_on,
     )
-    row.extra = dict(programme_answers or {})
+    row.extra = free_answers(programme_answers or {})
     row.save()
     latest = household.surveys.order_by("-surveyed_on", "-pk").first()
     household.latest_survey = latest
@@ -280,6 +319,7 @@ def consent_withdraw(*, consent: Consent, on: datetime.date) -> Consent:
     return consent
 
 
+@_signals_duplicates
 @transaction.atomic
 def person_add(
     *, household: Household, member: MemberRecord, born: bool = False, on=None, user=None
@@ -299,11 +339,16 @@ def person_add(
         village_code=household.village_id,
         district_codes=_district_codes(),
         existing_nik_hashes=_existing_nik_hashes(household.organisation_id, hashes),
+        may_see=may_see(user),
         today=timezone.localdate(),
         require_one_head=False,
     )
-    if not report.ok:
-        raise InvalidRecords(report.errors)
+    _refuse(
+        report,
+        organisation_id=household.organisation_id,
+        village_code=household.village_id,
+        user=user,
+    )
     person = person_from_member(member, household=household)
     person.save()
     on = on or (member.birth_date if born else None) or timezone.localdate()
@@ -354,7 +399,7 @@ def household_move(
         household.village = village
     for name, value in (("dusun", dusun), ("rw", rw), ("rt", rt), ("address", address)):
         if value is not None:
-            setattr(household, name, value.strip())
+            setattr(household, name, mask_identifiers(value.strip()))
     household.save()
     after = {
         "village": household.village_id,

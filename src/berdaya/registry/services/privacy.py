@@ -15,6 +15,7 @@ from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.core.models import PersonalDataAccess
 
 from .. import figures
+from ..duplicates import duplicate_message, visible_households
 from ..models import Household, Person, RegistryEvent
 from ..validation import check_nik
 
@@ -161,12 +162,15 @@ def person_correct(*, user, person: Person, changes: dict, reason: str) -> Perso
         if result.errors:
             raise ValidationFailed(result.errors[0], field="nik")
         nik_hash = crypto.blind_index(nik)
-        if (
+        holder = (
             Person.objects.filter(organisation_id=person.organisation_id, nik_hash=nik_hash)
             .exclude(pk=person.pk)
-            .exists()
-        ):
-            raise ValidationFailed(_("This NIK is already registered in another household."))
+            .values_list("household_id", flat=True)
+            .first()
+        )
+        if holder is not None:
+            visible = holder in visible_households(user, [holder])
+            raise ValidationFailed(duplicate_message(visible=visible), field="nik")
         changes = {**changes, "nik": nik}
         person.nik_hash = nik_hash
     for name, value in changes.items():
