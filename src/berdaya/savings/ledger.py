@@ -1,0 +1,241 @@
+"""The double-entry core: post a balanced transaction once, reverse it, read balances.
+
+Every write to the books goes through `transaction_post`. Inside one database
+transaction (on SQLite Django opens it with ``BEGIN IMMEDIATE``, see the database
+settings, so the write lock is taken first) it
+
+1. locks the book (``SELECT ... FOR UPDATE`` on PostgreSQL): postings to one group
+   are serialised, so running balances are never computed from a stale row;
+2. returns the earlier transaction when the idempotency key was already used (a
+   phone that retries a submission posts once) — the unique constraint on
+   ``(book, idempotency_key)`` backs this up;
+3. checks every leg (a positive whole Rupiah on exactly one side, an account of this
+   book) and that debits equal credits — on SQLite this check is the rule; on
+   PostgreSQL the deferred constraint trigger checks it again at commit;
+4. writes the transaction, its entries with each account's balance after the entry,
+   and the accounts' stored balances.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection
+from django.db import transaction as db
+from django.db.models import F, Sum
+from django.utils.translation import gettext as _
+
+from berdaya.core.errors import ValidationFailed
+
+from .models import Account, Book, Entry, Transaction
+
+
+@dataclass(frozen=True)
+class Leg:
+    account: Account
+    debit: int = 0
+    credit: int = 0
+
+
+def debit(account: Account, amount: int) -> Leg:
+    return Leg(account, debit=amount)
+
+
+def credit(account: Account, amount: int) -> Leg:
+    return Leg(account, credit=amount)
+
+
+def rupiah(value, *, field: str = "amount") -> int:
+    """A positive whole Rupiah, or a readable refusal."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationFailed(_("Amounts are whole Rupiah, without decimals."), field=field)
+    if value <= 0:
+        raise ValidationFailed(_("Amounts must be more than Rp 0."), field=field)
+    if value > 10**15:
+        raise ValidationFailed(_("This amount is too large to be right."), field=field)
+    return value
+
+
+def check_legs(book: Book, legs: Sequence[Leg]) -> None:
+    """The rules of a posting: at least two legs, each one-sided and positive, balanced."""
+    if len(legs) < 2:
+        raise ValidationFailed(_("A transaction needs at least two entries."))
+    debits = credits = 0
+    for leg in legs:
+        if leg.account.book_id != book.pk:
+            raise ValidationFailed(_("An entry names an account of another book."))
+        sides = [leg.debit, leg.credit]
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in sides):
+            raise ValidationFailed(_("Amounts are whole Rupiah, without decimals."))
+        if not ((leg.debit > 0 and leg.credit == 0) or (leg.credit > 0 and leg.debit == 0)):
+            raise ValidationFailed(
+                _("Each entry is either a debit or a credit, of more than Rp 0.")
+            )
+        debits += leg.debit
+        credits += leg.credit
+    if debits != credits:
+        raise ValidationFailed(
+            _("The transaction does not balance: debits Rp %(debits)s, credits Rp %(credits)s.")
+            % {
+                "debits": f"{debits:,}".replace(",", "."),
+                "credits": f"{credits:,}".replace(",", "."),
+            }
+        )
+
+
+def lock_book(book: Book) -> Book:
+    """Serialise writers on this book (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        return Book.objects.select_for_update().get(pk=book.pk)
+    return book
+
+
+def transaction_post(
+    *,
+    book: Book,
+    kind: str,
+    legs: Sequence[Leg],
+    occurred_on: datetime.date,
+    idempotency_key: str,
+    user=None,
+    memo: str = "",
+    cycle=None,
+    meeting=None,
+    member=None,
+    loan=None,
+    reverses: Transaction | None = None,
+    origin: str = "",
+    stakeholder=None,
+    aid: str = "",
+    inflow: int = 0,
+    in_kind: bool = False,
+    shares: int | None = None,
+) -> Transaction:
+    """Post one balanced transaction, exactly once per idempotency key."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 100:
+        raise ValidationFailed(_("The posting has no valid idempotency key."))
+    if kind not in Transaction.Kind.values:
+        raise ValidationFailed(_("Choose one of the listed answers."), field="kind")
+    if origin == Transaction.Origin.EXTERNAL and stakeholder is None:
+        raise ValidationFailed(
+            _("Money from outside names who gave it (a stakeholder)."), field="stakeholder"
+        )
+    if aid and origin != Transaction.Origin.EXTERNAL:
+        raise ValidationFailed(
+            _("Only help from outside is direct aid or capacity building."), field="aid"
+        )
+    if inflow and not origin:
+        raise ValidationFailed(_("Say whether this money came from inside or outside."))
+    with db.atomic():
+        lock_book(book)
+        earlier = Transaction.objects.filter(book=book, idempotency_key=key).first()
+        if earlier is not None:
+            return earlier
+        check_legs(book, legs)
+        try:
+            with db.atomic():
+                posted = Transaction.objects.create(
+                    book=book,
+                    kind=kind,
+                    occurred_on=occurred_on,
+                    idempotency_key=key,
+                    created_by=user if getattr(user, "is_authenticated", False) else None,
+                    memo=memo.strip()[:300],
+                    cycle=cycle,
+                    meeting=meeting,
+                    member=member,
+                    loan=loan,
+                    reverses=reverses,
+                    origin=origin,
+                    stakeholder=stakeholder,
+                    aid=aid,
+                    inflow=inflow,
+                    in_kind=in_kind,
+                    shares=shares,
+                )
+        except IntegrityError:
+            # Another writer used the key between our check and insert (SQLite without
+            # a row lock in autocommit tests); the first posting stands.
+            return Transaction.objects.get(book=book, idempotency_key=key)
+        _write_entries(posted, legs)
+    return posted
+
+
+def _write_entries(posted: Transaction, legs: Sequence[Leg]) -> None:
+    ids = {leg.account.pk for leg in legs}
+    balances = dict(Account.objects.filter(pk__in=ids).values_list("pk", "balance"))
+    entries = []
+    for leg in legs:
+        balances[leg.account.pk] += leg.debit - leg.credit
+        entries.append(
+            Entry(
+                transaction=posted,
+                account_id=leg.account.pk,
+                debit=leg.debit,
+                credit=leg.credit,
+                balance_after=balances[leg.account.pk],
+            )
+        )
+    Entry.objects.bulk_create(entries)
+    changes: dict[int, int] = defaultdict(int)
+    for leg in legs:
+        changes[leg.account.pk] += leg.debit - leg.credit
+    for pk, change in changes.items():
+        if change:
+            Account.objects.filter(pk=pk).update(balance=F("balance") + change)
+    for leg in legs:  # the caller's objects show the new balances too
+        leg.account.balance = balances[leg.account.pk]
+
+
+def transaction_reverse(
+    *, original: Transaction, user, reason: str, idempotency_key: str, on: datetime.date
+) -> Transaction:
+    """Undo a transaction by posting its mirror image, pointing to it. Once only."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("Say why the transaction is reversed."), field="reason")
+    if original.kind == Transaction.Kind.REVERSAL:
+        raise ValidationFailed(_("A reversal cannot itself be reversed; post the entry again."))
+    with db.atomic():
+        lock_book(original.book)
+        earlier = Transaction.objects.filter(
+            book_id=original.book_id, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            return earlier
+        if Transaction.objects.filter(reverses=original).exists():
+            raise ValidationFailed(_("This transaction was already reversed."))
+        legs = [
+            Leg(entry.account, debit=entry.credit, credit=entry.debit)
+            for entry in original.entries.select_related("account")
+        ]
+        return transaction_post(
+            book=original.book,
+            kind=Transaction.Kind.REVERSAL,
+            legs=legs,
+            occurred_on=on,
+            idempotency_key=idempotency_key,
+            user=user,
+            memo=reason,
+            cycle=original.cycle,
+            meeting=original.meeting,
+            member=original.member,
+            loan=original.loan,
+            reverses=original,
+            origin=original.origin,
+            stakeholder=original.stakeholder,
+            aid=original.aid,
+            inflow=-original.inflow,
+            in_kind=original.in_kind,
+            shares=original.shares,
+        )
+
+
+def entries_total(account: Account) -> int:
+    """The balance recomputed from the entries (checks the stored one)."""
+    sums = account.entries.aggregate(d=Sum("debit"), c=Sum("credit"))
+    return (sums["d"] or 0) - (sums["c"] or 0)
