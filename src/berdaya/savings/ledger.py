@@ -165,9 +165,26 @@ def transaction_post(
     return posted
 
 
+# Accounts that can never hold less than nothing: a cash box, members' savings and
+# loans, the social fund, stock and goods in kind.
+NEVER_NEGATIVE = {"cash", "bank", "loans", "shares", "carried", "social_fund", "inventory", "goods"}
+
+
 def _write_entries(posted: Transaction, legs: Sequence[Leg]) -> None:
     ids = {leg.account.pk for leg in legs}
-    balances = dict(Account.objects.filter(pk__in=ids).values_list("pk", "balance"))
+    accounts = {a.pk: a for a in Account.objects.filter(pk__in=ids)}
+    balances = {pk: a.balance for pk, a in accounts.items()}
+    after = dict(balances)
+    for leg in legs:
+        after[leg.account.pk] += leg.debit - leg.credit
+    for pk, balance in after.items():
+        found = accounts[pk]
+        natural = balance if found.type in (Account.Type.ASSET, Account.Type.EXPENSE) else -balance
+        if found.code in NEVER_NEGATIVE and natural < 0:
+            raise ValidationFailed(
+                _("This would take %(account)s below zero (%(amount)s).")
+                % {"account": found.name, "amount": f"Rp{natural:,}".replace(",", ".")}
+            )
     entries = []
     for leg in legs:
         balances[leg.account.pk] += leg.debit - leg.credit

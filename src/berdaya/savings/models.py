@@ -493,6 +493,7 @@ class Loan(models.Model):
         ACTIVE = "active", _("Active")
         REPAID = "repaid", _("Repaid")
         WRITTEN_OFF = "written_off", _("Written off")
+        CANCELLED = "cancelled", _("Cancelled (disbursement reversed)")
 
     cycle = models.ForeignKey(Cycle, models.PROTECT, related_name="loans")
     member = models.ForeignKey("groups.GroupMember", models.PROTECT, related_name="loans")

@@ -2,6 +2,7 @@
 
 from .closing import ShareOutPreview, cycle_share_out, share_out_preview
 from .common import account, may_post, rupiah_text
+from .corrections import posting_reverse
 from .cycles import (
     OpeningLoan,
     Rules,
@@ -61,6 +62,7 @@ __all__ = [
     "meeting_open",
     "meeting_record",
     "meeting_totals",
+    "posting_reverse",
     "rupiah_text",
     "share_out_preview",
     "shares_buy",

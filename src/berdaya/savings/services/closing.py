@@ -65,6 +65,9 @@ def share_out_preview(cycle: Cycle) -> ShareOutPreview:
             )
         members.append((share_account.member_id, value // rules.share_price))
 
+    if not members:
+        raise ValidationFailed(_("No member holds shares: there is nothing to share out."))
+
     def normal(code):
         found = accounts.get((code, None))
         return found.normal_balance if found else 0

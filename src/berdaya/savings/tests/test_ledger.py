@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import DatabaseError, IntegrityError, connection
 from django.db import transaction as db
 
 from berdaya.core.errors import PermissionDenied, ValidationFailed
@@ -153,34 +153,36 @@ def test_ledger_rows_cannot_be_changed_or_removed_by_the_models(vsla, manager):
 def test_the_database_refuses_an_update_of_an_entry(vsla, manager):
     _group, book, _cycle, members = vsla
     posted = _deposit(book, members[0], 10_000, user=manager, idempotency_key=key())
-    with pytest.raises(Exception, match="append|ditambah"), db.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE savings_entry SET debit = debit + 1 WHERE transaction_id = %s",
-                [posted.pk],
-            )
+    with (
+        pytest.raises(DatabaseError, match=r"append|ditambah"),
+        db.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE savings_entry SET debit = debit + 1 WHERE transaction_id = %s",
+            [posted.pk],
+        )
 
 
 def test_the_database_refuses_a_leg_with_both_sides(vsla, manager):
     _group, book, _cycle, members = vsla
     posted = _deposit(book, members[0], 10_000, user=manager, idempotency_key=key())
     cash = services.account(book, "cash")
-    with pytest.raises(IntegrityError), db.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO savings_entry (transaction_id, account_id, debit, credit, "
-                "balance_after) VALUES (%s, %s, 5, 5, 0)",
-                [posted.pk, cash.pk],
-            )
+    with pytest.raises(IntegrityError), db.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO savings_entry (transaction_id, account_id, debit, credit, "
+            "balance_after) VALUES (%s, %s, 5, 5, 0)",
+            [posted.pk, cash.pk],
+        )
 
 
 def test_a_viewer_cannot_post(vsla, demo):
-    _group, book, _cycle, members = vsla
+    _group, book, _cycle, _members = vsla
     with pytest.raises(PermissionDenied):
         services.meeting_open(user=demo.users["pemantau"], cycle=book.cycles.get(), held_on=START)
 
 
 def test_a_facilitator_of_another_village_cannot_post(vsla, demo):
-    _group, book, cycle, _members = vsla
+    _group, _book, cycle, _members = vsla
     with pytest.raises(PermissionDenied):
         services.meeting_open(user=demo.users["pendamping.sidoharjo"], cycle=cycle, held_on=START)

@@ -27,9 +27,7 @@ def _minimal_book():
     from berdaya.savings.models import Book
 
     village = Village.objects.order_by("code").first()
-    organisation = organisation_create(
-        name=f"Uji Buku {Organisation.objects.count()}", kind="ngo"
-    )
+    organisation = organisation_create(name=f"Uji Buku {Organisation.objects.count()}", kind="ngo")
     programme_create(
         organisation=organisation,
         name="Program uji",
@@ -53,26 +51,29 @@ def _minimal_book():
 
 @pytest.mark.django_db
 def test_the_trigger_refuses_an_unbalanced_transaction_written_with_raw_sql():
-    user, book = _minimal_book()
+    _user, book = _minimal_book()
     cash = services.account(book, "cash")
     grants = services.account(book, "grants")
-    with pytest.raises(DatabaseError, match="tidak seimbang"), db.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO savings_transaction (book_id, kind, occurred_on, memo, "
-                "idempotency_key, origin, aid, inflow, in_kind, created_at) VALUES "
-                "(%s, 'expense', '2026-01-05', '', 'raw-1', '', '', 0, false, now()) "
-                "RETURNING id",
-                [book.pk],
-            )
-            tx = cursor.fetchone()[0]
-            cursor.execute(
-                "INSERT INTO savings_entry (transaction_id, account_id, debit, credit, "
-                "balance_after) VALUES (%s, %s, 1000, 0, 1000), (%s, %s, 0, 900, -900)",
-                [tx, cash.pk, tx, grants.pk],
-            )
-            # The trigger is deferred to COMMIT; ask for the check now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with (
+        pytest.raises(DatabaseError, match="tidak seimbang"),
+        db.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "INSERT INTO savings_transaction (book_id, kind, occurred_on, memo, "
+            "idempotency_key, origin, aid, inflow, in_kind, created_at) VALUES "
+            "(%s, 'expense', '2026-01-05', '', 'raw-1', '', '', 0, false, now()) "
+            "RETURNING id",
+            [book.pk],
+        )
+        tx = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO savings_entry (transaction_id, account_id, debit, credit, "
+            "balance_after) VALUES (%s, %s, 1000, 0, 1000), (%s, %s, 0, 900, -900)",
+            [tx, cash.pk, tx, grants.pk],
+        )
+        # The trigger is deferred to COMMIT; ask for the check now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     assert not Transaction.objects.filter(idempotency_key="raw-1").exists()
 
 
@@ -94,9 +95,12 @@ def test_the_trigger_accepts_a_balanced_one_and_refuses_a_delete():
     )
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # passes: it balances
-    with pytest.raises(DatabaseError, match="pembalikan"), db.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM savings_entry WHERE transaction_id = %s", [posted.pk])
+    with (
+        pytest.raises(DatabaseError, match="pembalikan"),
+        db.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM savings_entry WHERE transaction_id = %s", [posted.pk])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -123,7 +127,7 @@ def test_twenty_threads_posting_to_one_group_post_each_exactly_once():
                         origin="internal",
                         inflow=number + 1,
                     )
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()
