@@ -28,16 +28,17 @@ def posting_reverse(
     with db.atomic():
         ledger.lock_book(original.book)
         loan = original.loan
-        if original.kind == Transaction.Kind.LOAN and loan is not None:
-            if (
+        if (
+            original.kind == Transaction.Kind.LOAN
+            and loan is not None
+            and (
                 loan.transactions.exclude(pk=original.pk)
                 .filter(reversed_by__isnull=True)
                 .exclude(kind=Transaction.Kind.REVERSAL)
                 .exists()
-            ):
-                raise ValidationFailed(
-                    _("Reverse the loan's repayments first, then the loan itself.")
-                )
+            )
+        ):
+            raise ValidationFailed(_("Reverse the loan's repayments first, then the loan itself."))
         reversal = ledger.transaction_reverse(
             original=original, user=user, reason=reason, idempotency_key=idempotency_key, on=on
         )

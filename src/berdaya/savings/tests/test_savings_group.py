@@ -29,7 +29,7 @@ def _close(manager, meeting):
 
 
 def test_a_meeting_page_posts_every_line_and_the_box_is_counted(vsla, manager):
-    _group, book, cycle, (a, b, c, *_rest) = vsla
+    _group, _book, cycle, (a, b, c, *_rest) = vsla
     meeting = services.meeting_open(user=manager, cycle=cycle, held_on=START)
     lines = [
         services.MemberLine(member=a, shares=3, social_fund=True),
@@ -77,7 +77,7 @@ def test_a_bad_line_posts_nothing_of_the_page(vsla, manager):
 
 
 def test_a_loan_over_the_limit_is_refused_with_the_limit(vsla, manager):
-    _group, book, cycle, (a, b, *_rest) = vsla
+    _group, _book, cycle, (a, b, *_rest) = vsla
     _meeting(
         manager,
         cycle,
@@ -372,7 +372,7 @@ def test_the_share_price_stays_for_the_cycle_and_rules_keep_their_versions(vsla,
 
 
 def test_a_reversal_is_refused_when_it_would_empty_a_box_below_zero(vsla, manager):
-    _group, book, cycle, (a, b, *_rest) = vsla
+    _group, book, cycle, (a, _b, *_rest) = vsla
     meeting = _meeting(manager, cycle, START, [services.MemberLine(member=a, shares=5)])
     deposit = Transaction.objects.get(book=book, kind="shares")
     services.loan_disburse(
