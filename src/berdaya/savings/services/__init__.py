@@ -1,5 +1,18 @@
 """Every write to the community's books (see `ledger` for the posting core)."""
 
+from .business import (
+    asset_acquire,
+    fund_create,
+    fund_inflow,
+    fund_outflow,
+    kube_capital_add,
+    kube_expense,
+    kube_profit,
+    kube_profit_allocate,
+    kube_purchase,
+    kube_sale,
+    on_hand,
+)
 from .closing import ShareOutPreview, cycle_share_out, share_out_preview
 from .common import account, may_post, rupiah_text
 from .corrections import posting_reverse
@@ -44,6 +57,7 @@ __all__ = [
     "Rules",
     "ShareOutPreview",
     "account",
+    "asset_acquire",
     "book_open",
     "constitution_of",
     "constitution_revise",
@@ -52,6 +66,15 @@ __all__ = [
     "cycle_start",
     "expense_pay",
     "fine_charge",
+    "fund_create",
+    "fund_inflow",
+    "fund_outflow",
+    "kube_capital_add",
+    "kube_expense",
+    "kube_profit",
+    "kube_profit_allocate",
+    "kube_purchase",
+    "kube_sale",
     "loan_disburse",
     "loan_repay",
     "loan_reschedule",
@@ -62,6 +85,7 @@ __all__ = [
     "meeting_open",
     "meeting_record",
     "meeting_totals",
+    "on_hand",
     "posting_reverse",
     "rupiah_text",
     "share_out_preview",
