@@ -19,13 +19,13 @@ settings, so the write lock is taken first) it
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection
+from django.db import connection
 from django.db import transaction as db
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from berdaya.core.errors import ValidationFailed
@@ -86,11 +86,53 @@ def check_legs(book: Book, legs: Sequence[Leg]) -> None:
         )
 
 
+def lock_cache(book: Book) -> dict | None:
+    """The cache of accounts and rules while `locked(book)` is active, else None."""
+    state = getattr(connection, "_savings_lock", None)
+    if state is not None and book.pk in state["books"]:
+        return state["cache"]
+    return None
+
+
 def lock_book(book: Book) -> Book:
-    """Serialise writers on this book (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE)."""
+    """Serialise writers on this book: a row lock on PostgreSQL (SQLite's transactions
+    begin IMMEDIATE, holding the database's write lock). Call inside `atomic()`."""
+    if lock_cache(book) is not None:
+        return book  # already held by `locked`
     if connection.vendor == "postgresql":
-        return Book.objects.select_for_update().get(pk=book.pk)
+        Book.objects.select_for_update().filter(pk=book.pk).values_list("pk", flat=True).get()
     return book
+
+
+@contextmanager
+def locked(book: Book):
+    """Hold the book's lock for a block of postings and cache its accounts meanwhile.
+
+    Inside one `atomic()` nobody else writes to the book, so an account looked up once
+    stays right (its balance is updated by each posting). The cache ends with the
+    block, and with any error leaving it (the transaction then rolls back).
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("locked() needs an atomic block")
+    if lock_cache(book) is not None:
+        yield lock_cache(book)
+        return
+    lock_book(book)
+    state = getattr(connection, "_savings_lock", None)
+    if state is None:
+        state = {"books": {book.pk}, "cache": {}}
+        connection._savings_lock = state
+        try:
+            yield state["cache"]
+        finally:
+            connection._savings_lock = None
+    else:
+        state["books"].add(book.pk)
+        try:
+            yield state["cache"]
+        finally:
+            state["books"].discard(book.pk)
+            state["cache"].clear()
 
 
 def transaction_post(
@@ -136,31 +178,27 @@ def transaction_post(
         if earlier is not None:
             return earlier
         check_legs(book, legs)
-        try:
-            with db.atomic():
-                posted = Transaction.objects.create(
-                    book=book,
-                    kind=kind,
-                    occurred_on=occurred_on,
-                    idempotency_key=key,
-                    created_by=user if getattr(user, "is_authenticated", False) else None,
-                    memo=memo.strip()[:300],
-                    cycle=cycle,
-                    meeting=meeting,
-                    member=member,
-                    loan=loan,
-                    reverses=reverses,
-                    origin=origin,
-                    stakeholder=stakeholder,
-                    aid=aid,
-                    inflow=inflow,
-                    in_kind=in_kind,
-                    shares=shares,
-                )
-        except IntegrityError:
-            # Another writer used the key between our check and insert (SQLite without
-            # a row lock in autocommit tests); the first posting stands.
-            return Transaction.objects.get(book=book, idempotency_key=key)
+        # The book lock (and SQLite's write lock) make check-then-insert safe; the unique
+        # constraint on (book, idempotency_key) backs it up.
+        posted = Transaction.objects.create(
+            book=book,
+            kind=kind,
+            occurred_on=occurred_on,
+            idempotency_key=key,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            memo=memo.strip()[:300],
+            cycle=cycle,
+            meeting=meeting,
+            member=member,
+            loan=loan,
+            reverses=reverses,
+            origin=origin,
+            stakeholder=stakeholder,
+            aid=aid,
+            inflow=inflow,
+            in_kind=in_kind,
+            shares=shares,
+        )
         _write_entries(posted, legs)
     return posted
 
@@ -171,12 +209,28 @@ NEVER_NEGATIVE = {"cash", "bank", "loans", "shares", "carried", "social_fund", "
 
 
 def _write_entries(posted: Transaction, legs: Sequence[Leg]) -> None:
-    ids = {leg.account.pk for leg in legs}
-    accounts = {a.pk: a for a in Account.objects.filter(pk__in=ids)}
-    balances = {pk: a.balance for pk, a in accounts.items()}
-    after = dict(balances)
+    """Entries with running balances, and the accounts' stored balances, in 2-3 queries."""
+    accounts = {leg.account.pk: leg.account for leg in legs}
+    cache = lock_cache(posted.book)
+    cached = {id(a) for a in cache.values() if isinstance(a, Account)} if cache else set()
+    stale = [pk for pk, account in accounts.items() if id(account) not in cached]
+    if stale:  # not kept current under `locked`: read the balances now
+        fresh = dict(Account.objects.filter(pk__in=stale).values_list("pk", "balance"))
+        for pk, balance in fresh.items():
+            accounts[pk].balance = balance
+    after = {pk: account.balance for pk, account in accounts.items()}
+    entries = []
     for leg in legs:
         after[leg.account.pk] += leg.debit - leg.credit
+        entries.append(
+            Entry(
+                transaction=posted,
+                account_id=leg.account.pk,
+                debit=leg.debit,
+                credit=leg.credit,
+                balance_after=after[leg.account.pk],
+            )
+        )
     for pk, balance in after.items():
         found = accounts[pk]
         natural = balance if found.type in (Account.Type.ASSET, Account.Type.EXPENSE) else -balance
@@ -185,27 +239,16 @@ def _write_entries(posted: Transaction, legs: Sequence[Leg]) -> None:
                 _("This would take %(account)s below zero (%(amount)s).")
                 % {"account": found.name, "amount": f"Rp{natural:,}".replace(",", ".")}
             )
-    entries = []
-    for leg in legs:
-        balances[leg.account.pk] += leg.debit - leg.credit
-        entries.append(
-            Entry(
-                transaction=posted,
-                account_id=leg.account.pk,
-                debit=leg.debit,
-                credit=leg.credit,
-                balance_after=balances[leg.account.pk],
-            )
-        )
     Entry.objects.bulk_create(entries)
-    changes: dict[int, int] = defaultdict(int)
-    for leg in legs:
-        changes[leg.account.pk] += leg.debit - leg.credit
-    for pk, change in changes.items():
-        if change:
-            Account.objects.filter(pk=pk).update(balance=F("balance") + change)
+    changed = []
+    for pk, balance in after.items():
+        if accounts[pk].balance != balance:
+            accounts[pk].balance = balance
+            changed.append(accounts[pk])
+    if changed:  # absolute values: computed under the book's lock from current balances
+        Account.objects.bulk_update(changed, ["balance"])
     for leg in legs:  # the caller's objects show the new balances too
-        leg.account.balance = balances[leg.account.pk]
+        leg.account.balance = after[leg.account.pk]
 
 
 def transaction_reverse(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
-from berdaya.core.access import get_visible_or_404, visible_to
+from berdaya.core.access import get_visible_or_404, grants_for, visible_to
 from berdaya.groups.models import GroupMember
 
 from . import measures
@@ -371,7 +371,7 @@ def money_sources(
     """
     txs = Transaction.objects.exclude(origin="")
     if user is not None:
-        txs = txs.filter(book__in=visible_to(user, Book.objects.all()).values("pk"))
+        txs = txs.filter(book__in=_books_for_aggregates(user))
     if village:
         txs = txs.filter(book__village_id=village)
     if programme:
@@ -391,6 +391,14 @@ def money_sources(
         for target in (result, result.by_year.setdefault(row["year"], SourceTotals())):
             _add(target, row)
     return result
+
+
+def _books_for_aggregates(user) -> QuerySet[Book]:
+    """Books whose totals `user` may see: every role's villages, viewers included."""
+    condition = Q(pk__in=[])
+    for grant in grants_for(user):
+        condition |= Q(organisation_id=grant.organisation_id, village_id__in=grant.village_codes)
+    return Book.objects.filter(condition).values("pk")
 
 
 def _add(target: SourceTotals, row: dict) -> None:
@@ -439,3 +447,22 @@ def may_post_to(user, book: Book) -> bool:
 
 def village_books(*, user, village_code: str) -> QuerySet[Book]:
     return books_visible_to(user).filter(village_id=village_code)
+
+
+def ratio_rows(ratios: measures.GroupRatios) -> list[tuple[str, str]]:
+    """The ratio set as (label, formatted value) rows, for pages and exports."""
+    from django.utils.translation import gettext as _
+
+    from .services.common import rupiah_text
+
+    return [
+        (_("Savings mobilised"), rupiah_text(ratios.savings)),
+        (_("Loans outstanding"), rupiah_text(ratios.loans_outstanding)),
+        (_("Loan fund utilisation"), measures.percent(ratios.loan_fund_utilisation)),
+        (_("Portfolio at risk (> 30 days)"), measures.percent(ratios.par30)),
+        (_("Return on savings (cycle so far)"), measures.percent(ratios.return_on_savings)),
+        (_("Return on assets (a year)"), measures.percent(ratios.annualised_return_on_assets)),
+        (_("Attendance"), measures.percent(ratios.attendance_rate)),
+        (_("Member retention"), measures.percent(ratios.retention)),
+        (_("Write-off rate"), measures.percent(ratios.write_off_rate)),
+    ]

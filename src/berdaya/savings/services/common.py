@@ -88,13 +88,20 @@ def account(book: Book, code: str, member=None) -> Account:
     name, type_, per_member = chart[code]
     if per_member != (member is not None):
         raise ValueError(f"account {code} is {'' if per_member else 'not '}kept per member")
-    found = Account.objects.filter(book=book, code=code, member=member).first()
-    if found is not None:
-        return found
-    label = str(name) if member is None else f"{name} · {member.person.name}"
-    found, _created = Account.objects.get_or_create(
-        book=book, code=code, member=member, defaults={"name": label[:200], "type": type_}
-    )
+    from .. import ledger
+
+    cache = ledger.lock_cache(book)
+    cache_key = ("account", book.pk, code, member.pk if member is not None else None)
+    if cache is not None and cache_key in cache:
+        return cache[cache_key]  # under the book's lock no one else changes it
+    found = Account.objects.filter(book=book, code=code, member=member).order_by().first()
+    if found is None:
+        label = str(name) if member is None else f"{name} · {member.person.name}"
+        found, _created = Account.objects.get_or_create(
+            book=book, code=code, member=member, defaults={"name": label[:200], "type": type_}
+        )
+    if cache is not None:
+        cache[cache_key] = found
     return found
 
 

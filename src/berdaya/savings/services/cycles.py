@@ -144,7 +144,15 @@ def cycle_start(
 
 
 def constitution_of(cycle: Cycle) -> Constitution:
-    return cycle.constitutions.order_by("-version").first()
+    """The cycle's rules in force: its newest version."""
+    cache = ledger.lock_cache(cycle.book)
+    key = ("constitution", cycle.pk)
+    if cache is not None and key in cache:
+        return cache[key]
+    found = cycle.constitutions.order_by("-version").first()
+    if cache is not None:
+        cache[key] = found
+    return found
 
 
 @db.atomic
@@ -166,6 +174,9 @@ def constitution_revise(*, user, cycle: Cycle, rules: Rules, reason: str) -> Con
         )
     if all(getattr(current, f.name) == getattr(rules, f.name) for f in dataclasses.fields(rules)):
         raise ValidationFailed(_("Nothing changed in the rules."))
+    cache = ledger.lock_cache(cycle.book)
+    if cache is not None:
+        cache.pop(("constitution", cycle.pk), None)
     return Constitution.objects.create(
         cycle=cycle,
         version=current.version + 1,

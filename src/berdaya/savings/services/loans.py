@@ -50,28 +50,32 @@ class LoanState:
 
 
 def loan_state(loan: Loan) -> LoanState:
-    schedule = loan.schedules.order_by("-version").first()
+    """The loan's current schedule and what was paid, from its entries (two queries)."""
+    schedule = loan.schedules.order_by("-version").prefetch_related("instalments").first()
     dues = [
         schedules.Due(i.number, i.due_on, i.principal, i.charge)
-        for i in schedule.instalments.order_by("number")
+        for i in sorted(schedule.instalments.all(), key=lambda i: i.number)
     ]
-    book_id = loan.cycle.book_id
-    entries = Entry.objects.filter(transaction__loan=loan, account__book_id=book_id)
-    principal = entries.filter(account__code="loans").aggregate(d=Sum("debit"), c=Sum("credit"))
-    repaid = entries.filter(
-        account__code="loans", transaction__kind__in=["repayment", "reversal"]
-    ).filter(Q(transaction__kind="repayment") | Q(transaction__reverses__kind="repayment"))
-    repaid_sum = repaid.aggregate(d=Sum("debit"), c=Sum("credit"))
-    charges = entries.filter(account__code="service_income").aggregate(
-        d=Sum("debit"), c=Sum("credit")
+    repayment = Q(transaction__kind="repayment") | Q(transaction__reverses__kind="repayment")
+    on_loan = Q(account__code="loans")
+    charge = Q(account__code="service_income")
+    sums = Entry.objects.filter(
+        transaction__loan=loan, account__book_id=loan.cycle.book_id
+    ).aggregate(
+        lent=Sum("debit", filter=on_loan, default=0),
+        returned=Sum("credit", filter=on_loan, default=0),
+        repaid_c=Sum("credit", filter=on_loan & repayment, default=0),
+        repaid_d=Sum("debit", filter=on_loan & repayment, default=0),
+        charge_c=Sum("credit", filter=charge, default=0),
+        charge_d=Sum("debit", filter=charge, default=0),
     )
     return LoanState(
         loan=loan,
         schedule=schedule,
         dues=dues,
-        principal_outstanding=(principal["d"] or 0) - (principal["c"] or 0),
-        principal_paid=(repaid_sum["c"] or 0) - (repaid_sum["d"] or 0),
-        charge_paid=(charges["c"] or 0) - (charges["d"] or 0),
+        principal_outstanding=sums["lent"] - sums["returned"],
+        principal_paid=sums["repaid_c"] - sums["repaid_d"],
+        charge_paid=sums["charge_c"] - sums["charge_d"],
     )
 
 

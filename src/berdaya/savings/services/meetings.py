@@ -260,16 +260,24 @@ def meeting_record(
     if not key or len(key) > 60:
         raise ValidationFailed(_("The page has no valid idempotency key; reload it."))
     posted: list[Transaction] = []
-    with db.atomic():
-        ledger.lock_book(book)
+    with db.atomic(), ledger.locked(book):
         _check_meeting_open(meeting)
+        existing = {a.member_id: a for a in MeetingAttendance.objects.filter(meeting=meeting)}
+        added, changed = [], []
         for line in lines:
             check_member(book, line.member)
             if line.attendance not in MeetingAttendance.Status.values:
                 raise ValidationFailed(_("Choose one of the listed answers."), field="attendance")
-            MeetingAttendance.objects.update_or_create(
-                meeting=meeting, member=line.member, defaults={"status": line.attendance}
-            )
+            known = existing.get(line.member.pk)
+            if known is None:
+                added.append(
+                    MeetingAttendance(meeting=meeting, member=line.member, status=line.attendance)
+                )
+            elif known.status != line.attendance:
+                known.status = line.attendance
+                changed.append(known)
+        MeetingAttendance.objects.bulk_create(added)
+        MeetingAttendance.objects.bulk_update(changed, ["status"])
         for line in lines:
             prefix = f"{key}:{line.member.pk}"
             if line.shares:
@@ -373,12 +381,13 @@ def meeting_totals(meeting: Meeting) -> MeetingTotals:
     a closed one keeps the figure it was closed with.
     """
     cash = account(meeting.cycle.book, "cash")
-    here = Entry.objects.filter(account=cash, transaction__meeting=meeting)
-
-    def net(**filters):
-        sums = here.filter(**filters).aggregate(d=Sum("debit"), c=Sum("credit"))
-        return (sums["d"] or 0) - (sums["c"] or 0)
-
+    rows = (
+        Entry.objects.filter(account=cash, transaction__meeting=meeting)
+        .values("transaction__kind")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by()
+    )
+    net = {row["transaction__kind"]: (row["d"] or 0) - (row["c"] or 0) for row in rows}
     if meeting.status == Meeting.Status.CLOSED and meeting.expected_cash is not None:
         expected = meeting.expected_cash
     else:
@@ -389,18 +398,17 @@ def meeting_totals(meeting: Meeting) -> MeetingTotals:
         ).aggregate(n=Sum("shares"))["n"]
         or 0
     )
-    kind = "transaction__kind"
     return MeetingTotals(
-        opening_cash=expected - net(),
-        shares=net(**{kind: "shares"}),
+        opening_cash=expected - sum(net.values()),
+        shares=net.get("shares", 0),
         share_count=share_count,
-        social_fund=net(**{kind: "social_fund"}),
-        fines=net(**{kind: "fine"}),
-        repayments=net(**{kind: "repayment"}),
-        loans=-net(**{kind: "loan"}),
-        grants_paid=-net(**{kind: "social_payout"}),
-        expenses=-net(**{kind: "expense"}),
-        reversals=net(**{kind: "reversal"}),
+        social_fund=net.get("social_fund", 0),
+        fines=net.get("fine", 0),
+        repayments=net.get("repayment", 0),
+        loans=-net.get("loan", 0),
+        grants_paid=-net.get("social_payout", 0),
+        expenses=-net.get("expense", 0),
+        reversals=net.get("reversal", 0),
         expected_cash=expected,
     )
 
