@@ -49,7 +49,7 @@ class RupiahField(forms.CharField):
 class ConstitutionForm(forms.Form):
     started_on = forms.DateField(
         label=gettext_lazy("First meeting of the cycle"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     share_price = RupiahField(label=gettext_lazy("Share price (Rp)"), allow_zero=False)
     max_shares = forms.IntegerField(
@@ -146,7 +146,10 @@ class ReverseForm(forms.Form):
 
 class WriteOffForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Why is it written off?"), max_length=300)
-    on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
 
@@ -154,13 +157,17 @@ class RescheduleForm(forms.Form):
     term_months = forms.IntegerField(
         label=gettext_lazy("New term (months)"), min_value=1, max_value=24
     )
-    on = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     reason = forms.CharField(label=gettext_lazy("Why is it rescheduled?"), max_length=300)
 
 
 class ShareOutForm(forms.Form):
     on = forms.DateField(
-        label=gettext_lazy("Share-out day"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Share-out day"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
@@ -172,7 +179,10 @@ class FundForm(forms.Form):
 
 
 class InflowForm(forms.Form):
-    on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     origin = forms.ChoiceField(label=gettext_lazy("Source"), choices=Transaction.Origin.choices)
     stakeholder = forms.TypedChoiceField(
         label=gettext_lazy("Giver (for money from outside)"),
@@ -207,7 +217,10 @@ class KubeEntryForm(forms.Form):
         ("capital", gettext_lazy("Capital paid in")),
     ]
     kind = forms.ChoiceField(label=gettext_lazy("What happened"), choices=KINDS)
-    on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     amount = RupiahField(label=gettext_lazy("Amount (Rp)"), allow_zero=False)
     item = forms.CharField(
         label=gettext_lazy("Item (sales and purchases)"), max_length=120, required=False
@@ -233,7 +246,10 @@ class KubeEntryForm(forms.Form):
 
 
 class AllocationForm(forms.Form):
-    on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     reserve_percent = forms.IntegerField(
         label=gettext_lazy("Reserve (%)"), min_value=0, max_value=100, initial=40
     )
