@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from berdaya.core.access import get_visible_or_404, grants_for, visible_to
@@ -92,41 +92,76 @@ def members_of(book: Book) -> list[GroupMember]:
 
 
 @dataclass(frozen=True)
+class PassbookEntry:
+    """The transaction of a passbook line (read as plain values: no model per row)."""
+
+    pk: int
+    occurred_on: datetime.date
+    kind: str
+    shares: int | None
+    reverses_id: int | None
+    memo: str
+
+    def get_kind_display(self) -> str:
+        return str(Transaction.Kind(self.kind).label)
+
+
+@dataclass(frozen=True)
 class PassbookLine:
-    transaction: Transaction
-    amount: int  # what changed hands (positive)
+    transaction: PassbookEntry
+    amount: int  # what changed hands in cash (positive)
     savings_after: int | None
     loan_after: int | None
 
 
 def passbook(*, member: GroupMember, limit: int = 200) -> list[PassbookLine]:
-    """A member's passbook: every posting of theirs, newest last, with balances after it.
+    """A member's passbook: their last `limit` postings, oldest first, with balances after.
 
-    Reads by the (member, id) index and the entries' stored running balances.
+    Two indexed queries: the member's transactions by the (member, id) index, then their
+    entries with the stored running balances (no sums over the ledger).
     """
-    rows = list(
+    last = list(
         Transaction.objects.filter(member=member)
         .order_by("-pk")
-        .select_related("meeting", "reverses")
-        .prefetch_related(
-            Prefetch("entries", queryset=Entry.objects.select_related("account").order_by("pk"))
-        )[:limit]
+        .values_list("pk", flat=True)[:limit]
     )
-    lines = []
-    for tx in reversed(rows):
-        savings = loan = None
-        amount = 0
-        for entry in tx.entries.all():
-            account = entry.account
-            if account.member_id == member.pk and account.code == "shares":
-                savings = -entry.balance_after
-            elif account.member_id == member.pk and account.code == "loans":
-                loan = entry.balance_after
-            if account.code in ("cash", "bank"):
-                amount += entry.debit + entry.credit
-        if not amount:
-            amount = max(sum(e.debit for e in tx.entries.all()), 0)
-        lines.append(PassbookLine(tx, amount, savings, loan))
+    if not last:
+        return []
+    rows = (
+        Entry.objects.filter(transaction_id__in=last)
+        .order_by("transaction_id", "pk")
+        .values_list(
+            "transaction_id",
+            "transaction__occurred_on",
+            "transaction__kind",
+            "transaction__shares",
+            "transaction__reverses_id",
+            "transaction__memo",
+            "account__code",
+            "account__member_id",
+            "debit",
+            "credit",
+            "balance_after",
+        )
+    )
+    lines: list[PassbookLine] = []
+    current = None
+    savings = loan = None
+    amount = 0
+    for tx, on, kind, shares, reverses, memo, code, owner, debit, credit, after in rows:
+        if current is not None and tx != current.pk:
+            lines.append(PassbookLine(current, amount, savings, loan))
+            savings = loan = None
+            amount = 0
+        if current is None or tx != current.pk:
+            current = PassbookEntry(tx, on, kind, shares, reverses, memo)
+        if owner == member.pk and code == "shares":
+            savings = -after
+        elif owner == member.pk and code == "loans":
+            loan = after
+        if code in ("cash", "bank"):
+            amount += debit + credit
+    lines.append(PassbookLine(current, amount, savings, loan))
     return lines
 
 
