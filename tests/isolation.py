@@ -60,6 +60,13 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "group_id": lambda objects: objects["group_id"],
     "cycle_id": lambda objects: objects["cycle_id"],
     "cadre_id": lambda objects: objects["cadre_id"],
+    # savings: a group's books, meetings, passbooks, loans, cycles, postings
+    "book_id": lambda objects: objects["book_id"],
+    "meeting_id": lambda objects: objects["meeting_id"],
+    "membership_id": lambda objects: objects["membership_id"],
+    "loan_id": lambda objects: objects["loan_id"],
+    "savings_cycle_id": lambda objects: objects["savings_cycle_id"],
+    "transaction_id": lambda objects: objects["transaction_id"],
 }
 
 

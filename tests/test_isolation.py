@@ -48,6 +48,7 @@ def world(demo):
             **_registry_records(household_a),
             **community[VILLAGE_A],
             **_accompaniment_records(demo, VILLAGE_A),
+            **_savings_records(demo, VILLAGE_A),
             "import_id": _import_job(demo, VILLAGE_A),
         },
         objects_b={
@@ -57,6 +58,7 @@ def world(demo):
             **_registry_records(household_b),
             **community[VILLAGE_B],
             **_accompaniment_records(demo, VILLAGE_B),
+            **_savings_records(demo, VILLAGE_B),
             "import_id": _import_job(demo, VILLAGE_B),
         },
     )
@@ -122,6 +124,47 @@ def _accompaniment_records(demo, code: str) -> dict[str, str]:
     }
 
 
+def _savings_records(demo, code: str) -> dict[str, str]:
+    """A savings group's book, cycle, meeting, passbook, loan and posting in `code`."""
+    from berdaya.groups.models import Group
+    from berdaya.savings import services
+
+    user = demo.users["manajer"]
+    group = Group.objects.filter(organisation=demo.organisation, village_id=code).first()
+    book = services.book_open(user=user, group=group)
+    cycle = book.cycles.filter(status="open").first() or services.cycle_start(
+        user=user,
+        book=book,
+        started_on=datetime.date(2026, 1, 5),
+        rules=services.Rules(share_price=10_000),
+    )
+    meeting = cycle.meetings.filter(status="open").first() or services.meeting_open(
+        user=user, cycle=cycle, held_on=datetime.date(2026, 11, 1)
+    )
+    member = group.members.filter(left_on__isnull=True).order_by("pk").first()
+    deposit = services.shares_buy(
+        user=user, meeting=meeting, member=member, shares=5, idempotency_key=f"walk-{code}"
+    )
+    loan = services.loan_disburse(
+        user=user,
+        cycle=cycle,
+        member=member,
+        principal=10_000,
+        term_months=1,
+        on=meeting.held_on,
+        idempotency_key=f"walk-loan-{code}",
+        meeting=meeting,
+    )
+    return {
+        "book_id": str(book.pk),
+        "meeting_id": str(meeting.pk),
+        "membership_id": str(member.pk),
+        "loan_id": str(loan.pk),
+        "savings_cycle_id": str(cycle.pk),
+        "transaction_id": str(deposit.pk),
+    }
+
+
 def test_every_url_honours_the_access_rule(world):
     assert check_routes(world) == []
 
@@ -145,7 +188,7 @@ def test_the_walk_refuses_an_unknown_url_keyword(world, settings):
 
     import tests.leaky_urls as leaky
 
-    extra = [path("pinjaman/<int:loan_id>/", leaky.leaky_public, name="unknown-kwarg")]
+    extra = [path("panen/<int:harvest_id>/", leaky.leaky_public, name="unknown-kwarg")]
     module = type(leaky)("tests._unknown_kwarg_urls")
     module.urlpatterns = [*leaky.project_urlpatterns, *extra]
     import sys
@@ -156,7 +199,7 @@ def test_the_walk_refuses_an_unknown_url_keyword(world, settings):
         problems = check_routes(world)
     finally:
         del sys.modules[module.__name__]
-    assert any("unknown-kwarg" in p and "loan_id" in p for p in problems)
+    assert any("unknown-kwarg" in p and "harvest_id" in p for p in problems)
 
 
 def _import_job(demo, village_code: str) -> str:

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "berdaya.groups",
     "berdaya.planning",
     "berdaya.community",
+    "berdaya.savings",
+    "berdaya.partnerships",
 ]
 
 MIDDLEWARE = [
