@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "berdaya.groups",
     "berdaya.planning",
     "berdaya.community",
+    "berdaya.learning",
 ]
 
 MIDDLEWARE = [
