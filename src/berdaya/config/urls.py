@@ -14,6 +14,7 @@ urlpatterns = [
     path("perencanaan/", include("berdaya.planning.urls")),
     path("kelompok/", include("berdaya.groups.urls")),
     path("komunitas/", include("berdaya.community.urls")),
+    path("pembelajaran/", include("berdaya.learning.urls")),
     # The language switch must work on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

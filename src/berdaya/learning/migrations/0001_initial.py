@@ -7,565 +7,1568 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
-        ('groups', '0002_rubric_versions'),
-        ('organisations', '0001_initial'),
-        ('programmes', '0002_cadre_phase_planrevision_and_more'),
-        ('registry', '0004_import_mapping_and_programme_questions'),
+        ("areas", "0001_initial"),
+        ("groups", "0002_rubric_versions"),
+        ("organisations", "0001_initial"),
+        ("programmes", "0002_cadre_phase_planrevision_and_more"),
+        ("registry", "0004_import_mapping_and_programme_questions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DomainSet',
+            name="DomainSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('reason', models.TextField(blank=True, verbose_name='why it changed')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='msc_domain_sets', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="why it changed")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="msc_domain_sets",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme_id', '-created_at', '-pk'],
+                "ordering": ["programme_id", "-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeDomain',
+            name="ChangeDomain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40)),
-                ('label', models.CharField(max_length=200, verbose_name='domain of change')),
-                ('description', models.TextField(blank=True, verbose_name='what belongs here')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('domain_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='learning.domainset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=40)),
+                ("label", models.CharField(max_length=200, verbose_name="domain of change")),
+                ("description", models.TextField(blank=True, verbose_name="what belongs here")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "domain_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="domains",
+                        to="learning.domainset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['domain_set_id', 'order', 'pk'],
+                "ordering": ["domain_set_id", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='EmpowermentRubric',
+            name="EmpowermentRubric",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('framework', models.CharField(choices=[('laverack', "Laverack's nine domains"), ('ife', "Ife's dimensions of power"), ('own', "The programme's own")], max_length=10, verbose_name='framework')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('reason', models.TextField(blank=True, verbose_name='why it changed')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='empowerment_rubrics', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "framework",
+                    models.CharField(
+                        choices=[
+                            ("laverack", "Laverack's nine domains"),
+                            ("ife", "Ife's dimensions of power"),
+                            ("own", "The programme's own"),
+                        ],
+                        max_length=10,
+                        verbose_name="framework",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="why it changed")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="empowerment_rubrics",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme_id', '-created_at', '-pk'],
+                "ordering": ["programme_id", "-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='EmpowermentDomain',
+            name="EmpowermentDomain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40)),
-                ('label', models.CharField(max_length=200, verbose_name='domain')),
-                ('guidance', models.TextField(blank=True, verbose_name='what the scores mean')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('rubric', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='learning.empowermentrubric')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=40)),
+                ("label", models.CharField(max_length=200, verbose_name="domain")),
+                ("guidance", models.TextField(blank=True, verbose_name="what the scores mean")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "rubric",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="domains",
+                        to="learning.empowermentrubric",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rubric_id', 'order', 'pk'],
+                "ordering": ["rubric_id", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='EmpowermentAssessment',
+            name="EmpowermentAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assessed_on', models.DateField(verbose_name='assessed on')),
-                ('participants', models.TextField(verbose_name='who scored it together')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('assessed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groups.group')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='programmes.programme')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.village')),
-                ('rubric', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='learning.empowermentrubric')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assessed_on", models.DateField(verbose_name="assessed on")),
+                ("participants", models.TextField(verbose_name="who scored it together")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="groups.group",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="areas.village",
+                    ),
+                ),
+                (
+                    "rubric",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="learning.empowermentrubric",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['village_id', '-assessed_on', '-pk'],
+                "ordering": ["village_id", "-assessed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='EmpowermentScore',
+            name="EmpowermentScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='score (1-5)')),
-                ('evidence', models.TextField(verbose_name='evidence')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='learning.empowermentassessment')),
-                ('domain', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='learning.empowermentdomain')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(verbose_name="score (1-5)")),
+                ("evidence", models.TextField(verbose_name="evidence")),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="learning.empowermentassessment",
+                    ),
+                ),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="learning.empowermentdomain",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assessment_id', 'domain__order'],
+                "ordering": ["assessment_id", "domain__order"],
             },
         ),
         migrations.CreateModel(
-            name='GraduationPathway',
+            name="GraduationPathway",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('household', 'Household'), ('group', 'Group'), ('village', 'Village')], max_length=10, verbose_name='level')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('based_on', models.TextField(blank=True, verbose_name='source of the criteria')),
-                ('monitor_months', models.PositiveSmallIntegerField(verbose_name='months of monitoring after exit')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='graduation_pathways', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("household", "Household"),
+                            ("group", "Group"),
+                            ("village", "Village"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("based_on", models.TextField(blank=True, verbose_name="source of the criteria")),
+                (
+                    "monitor_months",
+                    models.PositiveSmallIntegerField(
+                        verbose_name="months of monitoring after exit"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="graduation_pathways",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme_id', 'level', 'pk'],
+                "ordering": ["programme_id", "level", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='GraduationCriterion',
+            name="GraduationCriterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40)),
-                ('label', models.CharField(max_length=250, verbose_name='criterion')),
-                ('method', models.CharField(choices=[('computed', "Computed from Berdaya's data"), ('self_reported', 'Self-reported'), ('verified', 'Verified (documents, records)'), ('observed', 'Observed by the facilitator')], max_length=14, verbose_name='how it is known')),
-                ('calculator', models.CharField(blank=True, max_length=40)),
-                ('weight', models.PositiveSmallIntegerField(verbose_name='weight')),
-                ('required', models.BooleanField(default=False, verbose_name='required to graduate')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('pathway', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='learning.graduationpathway')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=40)),
+                ("label", models.CharField(max_length=250, verbose_name="criterion")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("computed", "Computed from Berdaya's data"),
+                            ("self_reported", "Self-reported"),
+                            ("verified", "Verified (documents, records)"),
+                            ("observed", "Observed by the facilitator"),
+                        ],
+                        max_length=14,
+                        verbose_name="how it is known",
+                    ),
+                ),
+                ("calculator", models.CharField(blank=True, max_length=40)),
+                ("weight", models.PositiveSmallIntegerField(verbose_name="weight")),
+                (
+                    "required",
+                    models.BooleanField(default=False, verbose_name="required to graduate"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "pathway",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="learning.graduationpathway",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pathway_id', 'order', 'pk'],
+                "ordering": ["pathway_id", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='GraduationAssessment',
+            name="GraduationAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assessed_on', models.DateField(verbose_name='assessed on')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('decision', models.CharField(blank=True, choices=[('graduate', 'Graduate'), ('extend', 'Extend support'), ('exit', 'Exit without graduating'), ('defer', 'Defer the decision')], max_length=10, verbose_name='recommendation')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='why')),
-                ('approved_on', models.DateField(blank=True, null=True, verbose_name='approved on')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('assessed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groups.group')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.household')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('recommended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.village')),
-                ('pathway', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='learning.graduationpathway')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assessed_on", models.DateField(verbose_name="assessed on")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("graduate", "Graduate"),
+                            ("extend", "Extend support"),
+                            ("exit", "Exit without graduating"),
+                            ("defer", "Defer the decision"),
+                        ],
+                        max_length=10,
+                        verbose_name="recommendation",
+                    ),
+                ),
+                ("decision_reason", models.TextField(blank=True, verbose_name="why")),
+                (
+                    "approved_on",
+                    models.DateField(blank=True, null=True, verbose_name="approved on"),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="groups.group",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.household",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "recommended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="areas.village",
+                    ),
+                ),
+                (
+                    "pathway",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="learning.graduationpathway",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assessed_on', '-pk'],
+                "ordering": ["-assessed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='GraduationScore',
+            name="GraduationScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='score (0-100)')),
-                ('evidence', models.TextField(blank=True, verbose_name='evidence')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='learning.graduationassessment')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='learning.graduationcriterion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(verbose_name="score (0-100)")),
+                ("evidence", models.TextField(blank=True, verbose_name="evidence")),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="learning.graduationassessment",
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="learning.graduationcriterion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assessment_id', 'criterion__order'],
+                "ordering": ["assessment_id", "criterion__order"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=250, verbose_name='indicator')),
-                ('unit', models.CharField(max_length=60, verbose_name='unit')),
-                ('kind', models.CharField(choices=[('count', 'Count (a whole number)'), ('percent', 'Percentage (numerator ÷ denominator)'), ('ratio', 'Average or ratio (an exact fraction)')], max_length=8, verbose_name='kind')),
-                ('direction', models.CharField(choices=[('increase', 'Higher is better'), ('decrease', 'Lower is better')], max_length=8, verbose_name='direction')),
-                ('source', models.CharField(choices=[('manual', 'Entered by hand'), ('computed', "Computed from Berdaya's data")], max_length=8, verbose_name='source')),
-                ('calculator', models.CharField(blank=True, max_length=40, verbose_name='computed as')),
-                ('baseline_numerator', models.BigIntegerField(blank=True, null=True, verbose_name='baseline')),
-                ('baseline_denominator', models.BigIntegerField(blank=True, null=True, verbose_name='baseline denominator')),
-                ('baseline_on', models.DateField(blank=True, null=True, verbose_name='baseline date')),
-                ('means_of_verification', models.TextField(blank=True, verbose_name='means of verification')),
-                ('disaggregations', models.JSONField(blank=True, default=list, verbose_name='disaggregated by')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='programmes.programme')),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.village')),
-                ('villages', models.ManyToManyField(related_name='+', to='areas.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=250, verbose_name="indicator")),
+                ("unit", models.CharField(max_length=60, verbose_name="unit")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("count", "Count (a whole number)"),
+                            ("percent", "Percentage (numerator ÷ denominator)"),
+                            ("ratio", "Average or ratio (an exact fraction)"),
+                        ],
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("increase", "Higher is better"), ("decrease", "Lower is better")],
+                        max_length=8,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Entered by hand"),
+                            ("computed", "Computed from Berdaya's data"),
+                        ],
+                        max_length=8,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "calculator",
+                    models.CharField(blank=True, max_length=40, verbose_name="computed as"),
+                ),
+                (
+                    "baseline_numerator",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="baseline"),
+                ),
+                (
+                    "baseline_denominator",
+                    models.BigIntegerField(
+                        blank=True, null=True, verbose_name="baseline denominator"
+                    ),
+                ),
+                (
+                    "baseline_on",
+                    models.DateField(blank=True, null=True, verbose_name="baseline date"),
+                ),
+                (
+                    "means_of_verification",
+                    models.TextField(blank=True, verbose_name="means of verification"),
+                ),
+                (
+                    "disaggregations",
+                    models.JSONField(blank=True, default=list, verbose_name="disaggregated by"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="areas.village",
+                    ),
+                ),
+                ("villages", models.ManyToManyField(related_name="+", to="areas.village")),
             ],
             options={
-                'ordering': ['programme_id', 'node__code', 'order', 'pk'],
+                "ordering": ["programme_id", "node__code", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Panel',
+            name="Panel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('village', 'Village'), ('programme', 'Programme'), ('funder', 'Funder')], max_length=10, verbose_name='level')),
-                ('met_on', models.DateField(verbose_name='met on')),
-                ('method', models.CharField(choices=[('votes', 'Rounds of votes'), ('scoring', 'Scoring'), ('consensus', 'Consensus')], max_length=10, verbose_name='method')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('covers', models.ManyToManyField(related_name='+', to='areas.village')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='programmes.programme')),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("village", "Village"),
+                            ("programme", "Programme"),
+                            ("funder", "Funder"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("met_on", models.DateField(verbose_name="met on")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("votes", "Rounds of votes"),
+                            ("scoring", "Scoring"),
+                            ("consensus", "Consensus"),
+                        ],
+                        max_length=10,
+                        verbose_name="method",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("covers", models.ManyToManyField(related_name="+", to="areas.village")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panels",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="areas.village",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['period__starts_on', 'level', 'pk'],
+                "ordering": ["period__starts_on", "level", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PanelMember',
+            name="PanelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('represents', models.CharField(blank=True, max_length=150, verbose_name='role or who they represent')),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='learning.panel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                (
+                    "represents",
+                    models.CharField(
+                        blank=True, max_length=150, verbose_name="role or who they represent"
+                    ),
+                ),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="learning.panel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['panel_id', 'pk'],
+                "ordering": ["panel_id", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PostExitVisit',
+            name="PostExitVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField(verbose_name='visited on')),
-                ('status', models.CharField(choices=[('holding', 'Holding on'), ('slipping', 'Slipping'), ('fallen_back', 'Fallen back')], max_length=12, verbose_name='status')),
-                ('note', models.TextField(verbose_name='what was seen')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='learning.graduationassessment')),
-                ('visited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visited_on", models.DateField(verbose_name="visited on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("holding", "Holding on"),
+                            ("slipping", "Slipping"),
+                            ("fallen_back", "Fallen back"),
+                        ],
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("note", models.TextField(verbose_name="what was seen")),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visits",
+                        to="learning.graduationassessment",
+                    ),
+                ),
+                (
+                    "visited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assessment_id', 'visited_on'],
+                "ordering": ["assessment_id", "visited_on"],
             },
         ),
         migrations.CreateModel(
-            name='ReportingPeriod',
+            name="ReportingPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=100, verbose_name='name')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(verbose_name='ends on')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reporting_periods', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=100, verbose_name="name")),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(verbose_name="ends on")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reporting_periods",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme_id', 'starts_on', 'pk'],
+                "ordering": ["programme_id", "starts_on", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='panel',
-            name='period',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='learning.reportingperiod'),
+            model_name="panel",
+            name="period",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="panels",
+                to="learning.reportingperiod",
+            ),
         ),
         migrations.CreateModel(
-            name='Actual',
+            name="Actual",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('numerator', models.BigIntegerField(verbose_name='value')),
-                ('denominator', models.BigIntegerField(blank=True, null=True, verbose_name='out of')),
-                ('evidence', models.TextField(blank=True, verbose_name='evidence')),
-                ('recorded_at', models.DateTimeField(auto_now=True)),
-                ('as_of', models.DateTimeField(blank=True, null=True, verbose_name='as of')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actuals', to='learning.indicator')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='learning.reportingperiod')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("numerator", models.BigIntegerField(verbose_name="value")),
+                (
+                    "denominator",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="out of"),
+                ),
+                ("evidence", models.TextField(blank=True, verbose_name="evidence")),
+                ("recorded_at", models.DateTimeField(auto_now=True)),
+                ("as_of", models.DateTimeField(blank=True, null=True, verbose_name="as of")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actuals",
+                        to="learning.indicator",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="learning.reportingperiod",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['indicator_id', 'period__starts_on'],
+                "ordering": ["indicator_id", "period__starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='ResultNode',
+            name="ResultNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('goal', 'Goal'), ('outcome', 'Outcome'), ('output', 'Output')], max_length=8, verbose_name='level')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('statement', models.TextField(verbose_name='statement')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='learning.resultnode')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("goal", "Goal"), ("outcome", "Outcome"), ("output", "Output")],
+                        max_length=8,
+                        verbose_name="level",
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("statement", models.TextField(verbose_name="statement")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="learning.resultnode",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme_id', 'code', 'pk'],
+                "ordering": ["programme_id", "code", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='node',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='learning.resultnode'),
+            model_name="indicator",
+            name="node",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="indicators",
+                to="learning.resultnode",
+            ),
         ),
         migrations.CreateModel(
-            name='RothmanDiagnostic',
+            name="RothmanDiagnostic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answered_on', models.DateField(verbose_name='answered on')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('answered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rothman_diagnostics', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answered_on", models.DateField(verbose_name="answered on")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rothman_diagnostics",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme_id', '-answered_on', '-pk'],
+                "ordering": ["programme_id", "-answered_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='RothmanAnswer',
+            name="RothmanAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('variable', models.PositiveSmallIntegerField()),
-                ('models_chosen', models.JSONField(default=list)),
-                ('diagnostic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='learning.rothmandiagnostic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("variable", models.PositiveSmallIntegerField()),
+                ("models_chosen", models.JSONField(default=list)),
+                (
+                    "diagnostic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="learning.rothmandiagnostic",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['diagnostic_id', 'variable'],
+                "ordering": ["diagnostic_id", "variable"],
             },
         ),
         migrations.CreateModel(
-            name='Story',
+            name="Story",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('what_happened', models.TextField(verbose_name='what happened')),
-                ('why_significant', models.TextField(verbose_name='why it matters to the storyteller')),
-                ('source', models.CharField(choices=[('interview', 'Told to a facilitator'), ('form', 'Written by the community on a form'), ('group', 'Told in a group discussion')], max_length=10, verbose_name='how it was collected')),
-                ('collected_on', models.DateField(verbose_name='collected on')),
-                ('storyteller_name', models.CharField(blank=True, max_length=150, verbose_name="storyteller's name")),
-                ('storyteller_sex', models.CharField(blank=True, choices=[('L', 'Male'), ('P', 'Female')], max_length=1, verbose_name="storyteller's sex")),
-                ('storyteller_age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="storyteller's age")),
-                ('consent', models.CharField(choices=[('named', 'May be shared with my name'), ('anonymous', 'May be shared without my name'), ('withheld', 'Not to be shared beyond the village')], max_length=10, verbose_name='consent')),
-                ('stage', models.CharField(blank=True, choices=[('pemetaan', 'Mapping (Pemetaan)'), ('pendampingan', 'Accompaniment (Pendampingan)'), ('pelembagaan', 'Institutionalising (Pelembagaan)'), ('pengelolaan', 'Managing (Pengelolaan)'), ('pembelajaran', 'Learning (Pembelajaran)')], max_length=14, verbose_name='5P stage')),
-                ('strategies', models.JSONField(blank=True, default=list, verbose_name='strategies')),
-                ('themes', models.JSONField(blank=True, default=list, verbose_name='themes')),
-                ('people_affected', models.PositiveIntegerField(blank=True, null=True, verbose_name='people it speaks of')),
-                ('households_affected', models.PositiveIntegerField(blank=True, null=True, verbose_name='households it speaks of')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('collected_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('domain', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stories', to='learning.changedomain')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stories', to='learning.reportingperiod')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stories', to='programmes.programme')),
-                ('storyteller', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.person')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("what_happened", models.TextField(verbose_name="what happened")),
+                (
+                    "why_significant",
+                    models.TextField(verbose_name="why it matters to the storyteller"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("interview", "Told to a facilitator"),
+                            ("form", "Written by the community on a form"),
+                            ("group", "Told in a group discussion"),
+                        ],
+                        max_length=10,
+                        verbose_name="how it was collected",
+                    ),
+                ),
+                ("collected_on", models.DateField(verbose_name="collected on")),
+                (
+                    "storyteller_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="storyteller's name"),
+                ),
+                (
+                    "storyteller_sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("L", "Male"), ("P", "Female")],
+                        max_length=1,
+                        verbose_name="storyteller's sex",
+                    ),
+                ),
+                (
+                    "storyteller_age",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="storyteller's age"
+                    ),
+                ),
+                (
+                    "consent",
+                    models.CharField(
+                        choices=[
+                            ("named", "May be shared with my name"),
+                            ("anonymous", "May be shared without my name"),
+                            ("withheld", "Not to be shared beyond the village"),
+                        ],
+                        max_length=10,
+                        verbose_name="consent",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pemetaan", "Mapping (Pemetaan)"),
+                            ("pendampingan", "Accompaniment (Pendampingan)"),
+                            ("pelembagaan", "Institutionalising (Pelembagaan)"),
+                            ("pengelolaan", "Managing (Pengelolaan)"),
+                            ("pembelajaran", "Learning (Pembelajaran)"),
+                        ],
+                        max_length=14,
+                        verbose_name="5P stage",
+                    ),
+                ),
+                (
+                    "strategies",
+                    models.JSONField(blank=True, default=list, verbose_name="strategies"),
+                ),
+                ("themes", models.JSONField(blank=True, default=list, verbose_name="themes")),
+                (
+                    "people_affected",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="people it speaks of"
+                    ),
+                ),
+                (
+                    "households_affected",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="households it speaks of"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "collected_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stories",
+                        to="learning.changedomain",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stories",
+                        to="learning.reportingperiod",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stories",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "storyteller",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="areas.village",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'story',
-                'verbose_name_plural': 'stories',
-                'ordering': ['-collected_on', '-pk'],
+                "verbose_name": "story",
+                "verbose_name_plural": "stories",
+                "ordering": ["-collected_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Selection',
+            name="Selection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reasons', models.TextField(verbose_name='why this story was chosen')),
-                ('dissent', models.TextField(blank=True, verbose_name='dissent (who disagreed and why)')),
-                ('tally', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('domain', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='learning.changedomain')),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='selections', to='learning.panel')),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='selections', to='learning.story')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reasons", models.TextField(verbose_name="why this story was chosen")),
+                (
+                    "dissent",
+                    models.TextField(blank=True, verbose_name="dissent (who disagreed and why)"),
+                ),
+                ("tally", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="learning.changedomain",
+                    ),
+                ),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="selections",
+                        to="learning.panel",
+                    ),
+                ),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="selections",
+                        to="learning.story",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['panel_id', 'domain__order', 'pk'],
+                "ordering": ["panel_id", "domain__order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='LearningReview',
+            name="LearningReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='held on')),
-                ('what_worked', models.TextField(verbose_name='what worked')),
-                ('what_failed', models.TextField(verbose_name='what failed')),
-                ('why', models.TextField(verbose_name='why')),
-                ('what_changes', models.TextField(verbose_name='what changes')),
-                ('covers', models.ManyToManyField(related_name='+', to='areas.village')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicators', models.ManyToManyField(blank=True, related_name='reviews', to='learning.indicator')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='learning_reviews', to='programmes.programme')),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.village')),
-                ('stories', models.ManyToManyField(blank=True, related_name='reviews', to='learning.story')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="held on")),
+                ("what_worked", models.TextField(verbose_name="what worked")),
+                ("what_failed", models.TextField(verbose_name="what failed")),
+                ("why", models.TextField(verbose_name="why")),
+                ("what_changes", models.TextField(verbose_name="what changes")),
+                ("covers", models.ManyToManyField(related_name="+", to="areas.village")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicators",
+                    models.ManyToManyField(
+                        blank=True, related_name="reviews", to="learning.indicator"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="learning_reviews",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="areas.village",
+                    ),
+                ),
+                (
+                    "stories",
+                    models.ManyToManyField(blank=True, related_name="reviews", to="learning.story"),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-pk'],
+                "ordering": ["-held_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='StoryAttachment',
+            name="StoryAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='stories/%Y/%m/')),
-                ('original_name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='learning.story')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="stories/%Y/%m/")),
+                ("original_name", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="learning.story",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StoryFeedback',
+            name="StoryFeedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('told_on', models.DateField(verbose_name='told on')),
-                ('audience', models.CharField(choices=[('storyteller', 'The storyteller'), ('community', 'The community (a meeting)'), ('group', "The storyteller's group")], max_length=12, verbose_name='told to')),
-                ('what', models.TextField(verbose_name='what they were told')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='learning.story')),
-                ('told_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("told_on", models.DateField(verbose_name="told on")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("storyteller", "The storyteller"),
+                            ("community", "The community (a meeting)"),
+                            ("group", "The storyteller's group"),
+                        ],
+                        max_length=12,
+                        verbose_name="told to",
+                    ),
+                ),
+                ("what", models.TextField(verbose_name="what they were told")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="learning.story",
+                    ),
+                ),
+                (
+                    "told_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['story_id', 'told_on', 'pk'],
+                "ordering": ["story_id", "told_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='StoryVerification',
+            name="StoryVerification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verified_on', models.DateField(verbose_name='verified on')),
-                ('outcome', models.CharField(choices=[('confirmed', 'Confirmed'), ('partly', 'Partly confirmed'), ('not_confirmed', 'Not confirmed')], max_length=14, verbose_name='outcome')),
-                ('note', models.TextField(verbose_name='what was checked, with whom')),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='verifications', to='learning.story')),
-                ('verified_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("verified_on", models.DateField(verbose_name="verified on")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("partly", "Partly confirmed"),
+                            ("not_confirmed", "Not confirmed"),
+                        ],
+                        max_length=14,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("note", models.TextField(verbose_name="what was checked, with whom")),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="verifications",
+                        to="learning.story",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['story_id', 'verified_on', 'pk'],
+                "ordering": ["story_id", "verified_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('numerator', models.BigIntegerField(verbose_name='value')),
-                ('denominator', models.BigIntegerField(blank=True, null=True, verbose_name='out of')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='learning.indicator')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='learning.reportingperiod')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("numerator", models.BigIntegerField(verbose_name="value")),
+                (
+                    "denominator",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="out of"),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="learning.indicator",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="learning.reportingperiod",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['indicator_id', 'period__starts_on'],
+                "ordering": ["indicator_id", "period__starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='ActualPart',
+            name="ActualPart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('numerator', models.BigIntegerField(verbose_name='value')),
-                ('denominator', models.BigIntegerField(blank=True, null=True, verbose_name='out of')),
-                ('dimension', models.CharField(max_length=12)),
-                ('category', models.CharField(max_length=40)),
-                ('actual', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parts', to='learning.actual')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("numerator", models.BigIntegerField(verbose_name="value")),
+                (
+                    "denominator",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="out of"),
+                ),
+                ("dimension", models.CharField(max_length=12)),
+                ("category", models.CharField(max_length=40)),
+                (
+                    "actual",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parts",
+                        to="learning.actual",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['actual_id', 'dimension', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('actual', 'dimension', 'category'), name='actual_part_once'), models.CheckConstraint(condition=models.Q(('numerator__gte', 0)), name='part_nonnegative')],
+                "ordering": ["actual_id", "dimension", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("actual", "dimension", "category"), name="actual_part_once"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("numerator__gte", 0)), name="part_nonnegative"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='changedomain',
-            constraint=models.UniqueConstraint(fields=('domain_set', 'key'), name='msc_domain_key_unique'),
+            model_name="changedomain",
+            constraint=models.UniqueConstraint(
+                fields=("domain_set", "key"), name="msc_domain_key_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='empowermentdomain',
-            constraint=models.UniqueConstraint(fields=('rubric', 'key'), name='empowerment_domain_key_unique'),
+            model_name="empowermentdomain",
+            constraint=models.UniqueConstraint(
+                fields=("rubric", "key"), name="empowerment_domain_key_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='empowermentscore',
-            constraint=models.UniqueConstraint(fields=('assessment', 'domain'), name='empowerment_score_once'),
+            model_name="empowermentscore",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "domain"), name="empowerment_score_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='empowermentscore',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='empowerment_score_1_5'),
+            model_name="empowermentscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 1), ("score__lte", 5)),
+                name="empowerment_score_1_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='graduationcriterion',
-            constraint=models.UniqueConstraint(fields=('pathway', 'key'), name='graduation_criterion_key'),
+            model_name="graduationcriterion",
+            constraint=models.UniqueConstraint(
+                fields=("pathway", "key"), name="graduation_criterion_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='graduationcriterion',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 1)), name='criterion_weight'),
+            model_name="graduationcriterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gte", 1)), name="criterion_weight"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='graduationassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('household__isnull', False), ('group__isnull', False), _negated=True), name='graduation_one_subject'),
+            model_name="graduationassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("household__isnull", False), ("group__isnull", False), _negated=True
+                ),
+                name="graduation_one_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='graduationscore',
-            constraint=models.UniqueConstraint(fields=('assessment', 'criterion'), name='graduation_score'),
+            model_name="graduationscore",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "criterion"), name="graduation_score"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='graduationscore',
-            constraint=models.CheckConstraint(condition=models.Q(('score__lte', 100)), name='graduation_score_0_100'),
+            model_name="graduationscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__lte", 100)), name="graduation_score_0_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportingperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='reporting_period_ends_after'),
+            model_name="reportingperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="reporting_period_ends_after",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportingperiod',
-            constraint=models.UniqueConstraint(fields=('programme', 'label'), name='reporting_period_label_unique'),
+            model_name="reportingperiod",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "label"), name="reporting_period_label_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panel',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('level', 'village'), ('village__isnull', False)), models.Q(models.Q(('level', 'village'), _negated=True), ('village__isnull', True)), _connector='OR'), name='panel_village_only_at_village_level'),
+            model_name="panel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("level", "village"), ("village__isnull", False)),
+                    models.Q(
+                        models.Q(("level", "village"), _negated=True), ("village__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="panel_village_only_at_village_level",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actual',
-            constraint=models.UniqueConstraint(fields=('indicator', 'period'), name='actual_once'),
+            model_name="actual",
+            constraint=models.UniqueConstraint(fields=("indicator", "period"), name="actual_once"),
         ),
         migrations.AddConstraint(
-            model_name='actual',
-            constraint=models.CheckConstraint(condition=models.Q(('denominator__isnull', True), ('denominator__gt', 0), _connector='OR'), name='actual_denominator_positive'),
+            model_name="actual",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("denominator__isnull", True), ("denominator__gt", 0), _connector="OR"
+                ),
+                name="actual_denominator_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='resultnode',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='result_code_unique'),
+            model_name="resultnode",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "code"), name="result_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline_denominator__isnull', True), ('baseline_denominator__gt', 0), _connector='OR'), name='indicator_baseline_denominator_positive'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("baseline_denominator__isnull", True),
+                    ("baseline_denominator__gt", 0),
+                    _connector="OR",
+                ),
+                name="indicator_baseline_denominator_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('calculator', ''), ('source', 'manual')), models.Q(('source', 'computed'), models.Q(('calculator', ''), _negated=True)), _connector='OR'), name='indicator_calculator_iff_computed'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("calculator", ""), ("source", "manual")),
+                    models.Q(("source", "computed"), models.Q(("calculator", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="indicator_calculator_iff_computed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rothmananswer',
-            constraint=models.UniqueConstraint(fields=('diagnostic', 'variable'), name='rothman_answer_once'),
+            model_name="rothmananswer",
+            constraint=models.UniqueConstraint(
+                fields=("diagnostic", "variable"), name="rothman_answer_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rothmananswer',
-            constraint=models.CheckConstraint(condition=models.Q(('variable__gte', 1), ('variable__lte', 12)), name='rothman_variable'),
+            model_name="rothmananswer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("variable__gte", 1), ("variable__lte", 12)),
+                name="rothman_variable",
+            ),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(fields=['programme', 'period', 'village'], name='learning_st_program_bcdf12_idx'),
+            model_name="story",
+            index=models.Index(
+                fields=["programme", "period", "village"], name="learning_st_program_bcdf12_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='story',
-            constraint=models.CheckConstraint(condition=models.Q(('consent__in', ['named', 'anonymous', 'withheld'])), name='story_consent_given'),
+            model_name="story",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("consent__in", ["named", "anonymous", "withheld"])),
+                name="story_consent_given",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='story',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('consent', 'anonymous'), _negated=True), ('storyteller_name', ''), _connector='OR'), name='story_anonymous_has_no_name'),
+            model_name="story",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("consent", "anonymous"), _negated=True),
+                    ("storyteller_name", ""),
+                    _connector="OR",
+                ),
+                name="story_anonymous_has_no_name",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='story',
-            constraint=models.CheckConstraint(condition=models.Q(('storyteller_sex__in', ['', 'L', 'P'])), name='story_storyteller_sex_valid'),
+            model_name="story",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("storyteller_sex__in", ["", "L", "P"])),
+                name="story_storyteller_sex_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='selection',
-            constraint=models.UniqueConstraint(fields=('panel', 'domain'), name='selection_once_per_domain'),
+            model_name="selection",
+            constraint=models.UniqueConstraint(
+                fields=("panel", "domain"), name="selection_once_per_domain"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='selection',
-            constraint=models.CheckConstraint(condition=models.Q(('reasons', ''), _negated=True), name='selection_has_reasons'),
+            model_name="selection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reasons", ""), _negated=True), name="selection_has_reasons"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('indicator', 'period'), name='target_once'),
+            model_name="target",
+            constraint=models.UniqueConstraint(fields=("indicator", "period"), name="target_once"),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('denominator__isnull', True), ('denominator__gt', 0), _connector='OR'), name='target_denominator_positive'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("denominator__isnull", True), ("denominator__gt", 0), _connector="OR"
+                ),
+                name="target_denominator_positive",
+            ),
         ),
     ]

@@ -299,9 +299,7 @@ class Selection(models.Model):
         ordering = ["panel_id", "domain__order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["panel", "domain"], name="selection_once_per_domain"),
-            models.CheckConstraint(
-                condition=~models.Q(reasons=""), name="selection_has_reasons"
-            ),
+            models.CheckConstraint(condition=~models.Q(reasons=""), name="selection_has_reasons"),
         ]
 
     def __str__(self) -> str:

@@ -62,9 +62,7 @@ class Indicator(models.Model):
         MANUAL = "manual", _("Entered by hand")
         COMPUTED = "computed", _("Computed from Berdaya's data")
 
-    programme = models.ForeignKey(
-        "programmes.Programme", models.CASCADE, related_name="indicators"
-    )
+    programme = models.ForeignKey("programmes.Programme", models.CASCADE, related_name="indicators")
     node = models.ForeignKey(ResultNode, models.CASCADE, related_name="indicators")
     name = models.CharField(_("indicator"), max_length=250)
     unit = models.CharField(_("unit"), max_length=60)
@@ -78,9 +76,7 @@ class Indicator(models.Model):
     )
     villages = models.ManyToManyField("areas.Village", related_name="+")  # what it covers
     baseline_numerator = models.BigIntegerField(_("baseline"), null=True, blank=True)
-    baseline_denominator = models.BigIntegerField(
-        _("baseline denominator"), null=True, blank=True
-    )
+    baseline_denominator = models.BigIntegerField(_("baseline denominator"), null=True, blank=True)
     baseline_on = models.DateField(_("baseline date"), null=True, blank=True)
     means_of_verification = models.TextField(_("means of verification"), blank=True)
     disaggregations = models.JSONField(_("disaggregated by"), default=list, blank=True)

@@ -1,0 +1,272 @@
+"""The demo's fifth P: stories of change selected at two levels, a results framework,
+empowerment assessments in two years, a graduation pathway, a Rothman diagnostic and a
+learning review. Built through the services, from fixed choices (so the same every time)."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from berdaya.learning import services
+from berdaya.learning.models import Panel, StoryFeedback, StoryVerification
+from berdaya.registry.models import Person
+
+D = datetime.date
+
+PERIODS = (
+    ("Semester II 2025", D(2025, 7, 1), D(2025, 12, 31)),
+    ("Semester I 2026", D(2026, 1, 1), D(2026, 6, 30)),
+    ("Semester II 2026", D(2026, 7, 1), D(2026, 12, 31)),
+    ("Semester I 2027", D(2027, 1, 1), D(2027, 6, 30)),
+)
+
+# (domain key, title, what happened, why it matters, themes, stage, strategies)
+STORIES = (
+    (
+        "lives",
+        "Air PAH cukup sampai kemarau",
+        "Setelah kerja bakti membersihkan talang dan bak PAH, keluarga kami punya air hujan "
+        "sampai bulan September. Dulu kami membeli air tangki dua kali sebulan.",
+        "Uang air tangki sekarang untuk jajan sekolah anak. Saya tidak lagi berjalan jauh "
+        "ke telaga membawa jeriken.",
+        ["air bersih", "gotong royong"],
+        "pengelolaan",
+        ["participation"],
+    ),
+    (
+        "voice",
+        "Pertama kali bicara di musyawarah dusun",
+        "Di musyawarah dusun saya mengusulkan jadwal posyandu sore supaya ibu-ibu yang ke "
+        "ladang bisa datang. Usul itu diterima.",
+        "Selama ini perempuan hanya duduk di belakang. Sekarang ibu-ibu lain juga berani "
+        "mengusulkan.",
+        ["perempuan memimpin", "musyawarah"],
+        "pendampingan",
+        ["participation"],
+    ),
+    (
+        "institutions",
+        "Arisan jadi kelompok simpan pinjam",
+        "Arisan ibu-ibu RT 03 sepakat menyisihkan sebagian uang arisan menjadi tabungan "
+        "bersama dan mencatatnya di buku kas.",
+        "Kalau ada yang sakit, kami bisa meminjam dari kelompok sendiri, tidak ke rentenir.",
+        ["tabungan", "perempuan memimpin"],
+        "pelembagaan",
+        ["saving"],
+    ),
+    (
+        "self_reliance",
+        "Kerja bakti jalan tanpa menunggu bantuan",
+        "Pemuda dusun mengumpulkan iuran dan bergotong royong memperbaiki jalan ke ladang "
+        "yang rusak, tanpa menunggu proyek dari luar.",
+        "Kami tahu kami bisa memulai sendiri; kalurahan kemudian ikut menambah semen.",
+        ["gotong royong", "pemuda"],
+        "pengelolaan",
+        ["participation", "local_wisdom"],
+    ),
+    (
+        "lives",
+        "Olahan singkong menambah penghasilan",
+        "Setelah pelatihan olahan singkong, saya membuat keripik dan menitipkannya di warung "
+        "dan pasar Kamis.",
+        "Penghasilan tambahan kecil tetapi rutin; saya tidak perlu merantau ke kota.",
+        ["usaha", "perempuan memimpin"],
+        "pengelolaan",
+        ["entrepreneurship"],
+    ),
+    (
+        "voice",
+        "Audiensi PAH ke kalurahan",
+        "Bersama kelompok kami menyampaikan usulan perbaikan PAH di audiensi kalurahan; "
+        "usulan masuk rencana kerja kalurahan.",
+        "Suara warga miskin didengar oleh pemerintah desa, bukan hanya suara tokoh.",
+        ["air bersih", "advokasi"],
+        "pendampingan",
+        ["advocacy"],
+    ),
+)
+CONSENTS = ("named", "named", "anonymous", "named", "withheld", "named")
+
+
+def _tellers(code: str, organisation_id: int) -> list[Person]:
+    return list(
+        Person.objects.filter(
+            organisation_id=organisation_id,
+            household__village_id=code,
+            status=Person.Status.PRESENT,
+            birth_date__lte=D(2000, 1, 1),
+        )
+        .select_related("household")
+        .order_by("pk")[:60]
+    )
+
+
+def _stories(community, periods, facilitators):
+    """Six stories per village and period; the village panel chooses in each domain."""
+    programme = community.programme
+    domains = {d.key: d for d in services.domains_current(programme=programme).domains.all()}
+    rng = random.Random(11)
+    made = {}
+    for period in periods[:2]:
+        for code, user in facilitators.items():
+            tellers = _tellers(code, community.organisation.pk)
+            rng.shuffle(tellers)
+            women = [p for p in tellers if p.sex == "P"]
+            stories = []
+            for index, (key, title, what, why, themes, stage, strategies) in enumerate(STORIES):
+                consent = CONSENTS[(index + len(made)) % len(CONSENTS)]
+                by_form = index == 3
+                teller = None if by_form else (women if index % 2 else tellers)[index]
+                story = services.story_record(
+                    user=user,
+                    programme=programme,
+                    village_code=code,
+                    period=period,
+                    domain=domains[key],
+                    title=title if period == periods[0] else f"{title} (lanjutan)",
+                    what_happened=what,
+                    why_significant=why,
+                    source="form" if by_form else "interview",
+                    collected_on=period.starts_on + datetime.timedelta(days=40 + 9 * index),
+                    consent=consent,
+                    storyteller=teller,
+                    storyteller_name="Karang Taruna dusun"
+                    if by_form and consent != "anonymous"
+                    else "",
+                    storyteller_sex="L" if by_form else "",
+                    storyteller_age=24 if by_form else None,
+                    people_affected=[6, 14, 12, 35, 4, 40][index],
+                    households_affected=[1, 9, 12, 20, 1, 30][index],
+                )
+                services.story_analyse(
+                    story=story,
+                    stage=stage,
+                    strategies=strategies,
+                    themes=themes,
+                    people_affected=story.people_affected,
+                    households_affected=story.households_affected,
+                )
+                stories.append(story)
+            made[(period.pk, code)] = stories
+    return made
+
+
+def _village_panels(community, periods, facilitators, stories):
+    programme = community.programme
+    chosen = {}
+    for period in periods[:2]:
+        for code, user in facilitators.items():
+            panel = services.panel_hold(
+                user=user,
+                programme=programme,
+                period=period,
+                level=Panel.Level.VILLAGE,
+                village_code=code,
+                met_on=period.ends_on - datetime.timedelta(days=20),
+                method=Panel.Method.VOTES,
+                members=[
+                    ("Bu Sumarni", "ketua KWT"),
+                    ("Pak Tukiran", "dukuh"),
+                    ("Mas Andi", "karang taruna"),
+                    ("Bu Wagiyem", "kader posyandu"),
+                ],
+            )
+            by_domain: dict[int, list] = {}
+            for story in stories[(period.pk, code)]:
+                by_domain.setdefault(story.domain_id, []).append(story)
+            for candidates in by_domain.values():
+                pick = candidates[-1] if len(candidates) > 1 else candidates[0]
+                tally = [{str(s.pk): (5 if s == pick else 2) for s in candidates}]
+                selection = services.selection_record(
+                    panel=panel,
+                    domain=pick.domain,
+                    story=pick,
+                    reasons=(
+                        "Perubahan ini dimulai oleh warga sendiri dan dirasakan banyak "
+                        "keluarga miskin; panel ingin dusun lain belajar darinya."
+                    ),
+                    dissent=(
+                        "Pak Tukiran lebih memilih cerita lain karena lebih lama berjalan."
+                        if len(candidates) > 1
+                        else ""
+                    ),
+                    tally=tally,
+                )
+                chosen.setdefault(period.pk, []).append(selection)
+    return chosen
+
+
+def _programme_panels(community, periods, village_choices):
+    manager = community.users["manajer"]
+    for period in periods[:2]:
+        panel = services.panel_hold(
+            user=manager,
+            programme=community.programme,
+            period=period,
+            level=Panel.Level.PROGRAMME,
+            met_on=period.ends_on + datetime.timedelta(days=10),
+            method=Panel.Method.CONSENSUS,
+            members=[
+                ("Siti Rahayu", "manajer program"),
+                ("Agus Prasetyo", "pendamping Girisekar"),
+                ("Dewi Lestari", "pendamping Sidoharjo"),
+                ("Bu Sumarni", "wakil panel desa"),
+            ],
+        )
+        candidates = services.msc.candidates_for(panel)
+        for number, domain_id in enumerate(
+            sorted({s.story.domain_id for s in village_choices[period.pk]})
+        ):
+            options = list(candidates.filter(domain_id=domain_id).order_by("pk"))
+            if not options:
+                continue  # the village chose a story not to be shared beyond it
+            pick = options[0]
+            services.selection_record(
+                panel=panel,
+                domain=pick.domain,
+                story=pick,
+                reasons=(
+                    "Cerita ini menunjukkan warga mengambil prakarsa dan pemerintah desa "
+                    "ikut mendukung: itulah perubahan yang ingin kami perbanyak."
+                ),
+            )
+            fed = pick.collected_on + datetime.timedelta(days=30 + 12 * number)
+            services.feedback_record(
+                story=pick,
+                told_on=fed,
+                audience=StoryFeedback.Audience.STORYTELLER,
+                what=(
+                    "Cerita Anda dipilih panel desa dan panel program; alasannya: warga "
+                    "sendiri yang memulai dan banyak keluarga merasakan manfaatnya."
+                ),
+                user=community.users[
+                    "pendamping.girisekar"
+                    if pick.village_id == "34.03.06.2002"
+                    else "pendamping.sidoharjo"
+                ],
+            )
+            services.verification_record(
+                story=pick,
+                verified_on=fed,
+                outcome=StoryVerification.Outcome.CONFIRMED,
+                note="Dicek bersama ketua kelompok dan dukuh; buku kas dan foto kegiatan dilihat.",
+                user=manager,
+            )
+
+
+def demo_learning(community) -> None:
+    programme, manager = community.programme, community.users["manajer"]
+    periods = [
+        services.period_create(
+            programme=programme, label=label, starts_on=start, ends_on=end, user=manager
+        )
+        for label, start, end in PERIODS
+    ]
+    codes = list(community.villages)
+    facilitators = {
+        codes[0]: community.users["pendamping.girisekar"],
+        codes[1]: community.users["pendamping.sidoharjo"],
+    }
+    stories = _stories(community, periods, facilitators)
+    village_choices = _village_panels(community, periods, facilitators, stories)
+    _programme_panels(community, periods, village_choices)

@@ -1,0 +1,216 @@
+"""Forms of the learning pages: they parse input; the services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from berdaya.facilitation.forms import DATE, BerdayaForm, PersonField, blank
+from berdaya.programmes.vocabulary import Stage, Strategy
+
+from .models import Consent, Panel, Story, StoryFeedback, StoryVerification
+
+TEXT = forms.Textarea(attrs={"rows": 4})
+NUMBER = forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})
+
+
+class StoryForm(BerdayaForm):
+    village = forms.ChoiceField(label=_("Village"))
+    period = forms.ChoiceField(label=_("Reporting period"))
+    domain = forms.ChoiceField(label=_("Domain of change"), widget=forms.RadioSelect)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    what_happened = forms.CharField(label=_("What happened"), widget=TEXT)
+    why_significant = forms.CharField(
+        label=_("Why it matters to the storyteller"),
+        widget=TEXT,
+        help_text=_("In the storyteller's own words: why is this the most significant change?"),
+    )
+    source = forms.ChoiceField(
+        label=_("How it was collected"), choices=Story.Source.choices, widget=forms.RadioSelect
+    )
+    collected_on = forms.DateField(label=_("Collected on"), widget=DATE)
+    person = PersonField(label=_("Storyteller (from the registry)"), required=False)
+    storyteller_name = forms.CharField(
+        label=_("Or the storyteller's name, if not in the registry"), max_length=150, required=False
+    )
+    storyteller_sex = forms.ChoiceField(
+        label=_("Storyteller's sex"),
+        required=False,
+        choices=blank(_("Not known")) + Story.Sex.choices,
+    )
+    storyteller_age = forms.IntegerField(
+        label=_("Storyteller's age"), required=False, min_value=5, max_value=120, widget=NUMBER
+    )
+    consent = forms.ChoiceField(
+        label=_("The storyteller's consent"),
+        choices=Consent.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _(
+                "Ask the storyteller whether the story may be shared, and with their name."
+            )
+        },
+    )
+    people_affected = forms.IntegerField(
+        label=_("People it speaks of"), required=False, min_value=0, widget=NUMBER
+    )
+    households_affected = forms.IntegerField(
+        label=_("Households it speaks of"), required=False, min_value=0, widget=NUMBER
+    )
+    file = forms.FileField(
+        label=_("Photo or voice recording (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,audio/*"}),
+    )
+
+    def __init__(self, *args, villages, periods, domains, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [(v.code, v.name) for v in villages]
+        self.fields["period"].choices = [(str(p.pk), p.label) for p in periods]
+        self.fields["domain"].choices = [(str(d.pk), d.label) for d in domains]
+
+
+class AttachmentForm(BerdayaForm):
+    file = forms.FileField(
+        label=_("Photo or voice recording"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,audio/*"}),
+    )
+
+
+class AnalyseForm(BerdayaForm):
+    stage = forms.ChoiceField(
+        label=_("5P stage"), required=False, choices=blank(_("Not coded")) + Stage.choices
+    )
+    strategies = forms.MultipleChoiceField(
+        label=_("Strategies"),
+        required=False,
+        choices=Strategy.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    themes = forms.CharField(
+        label=_("Themes"),
+        required=False,
+        help_text=_("Separate themes with commas, e.g. air bersih, perempuan memimpin."),
+    )
+    people_affected = forms.IntegerField(
+        label=_("People it speaks of"), required=False, min_value=0, widget=NUMBER
+    )
+    households_affected = forms.IntegerField(
+        label=_("Households it speaks of"), required=False, min_value=0, widget=NUMBER
+    )
+
+    def theme_list(self) -> list[str]:
+        return [t for t in self.cleaned_data["themes"].split(",") if t.strip()]
+
+
+class FeedbackForm(BerdayaForm):
+    told_on = forms.DateField(label=_("Told on"), widget=DATE)
+    audience = forms.ChoiceField(
+        label=_("Told to"), choices=StoryFeedback.Audience.choices, widget=forms.RadioSelect
+    )
+    what = forms.CharField(label=_("What they were told"), widget=TEXT)
+
+
+class VerificationForm(BerdayaForm):
+    verified_on = forms.DateField(label=_("Verified on"), widget=DATE)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=StoryVerification.Outcome.choices)
+    note = forms.CharField(label=_("What was checked, with whom"), widget=TEXT)
+
+
+class PeriodForm(BerdayaForm):
+    label = forms.CharField(label=_("Name"), max_length=100)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
+
+
+class DomainsForm(BerdayaForm):
+    domains = forms.CharField(
+        label=_("Domains of change"),
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_("One domain a line; after a colon, what belongs in it."),
+    )
+    reason = forms.CharField(label=_("Why they change"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def rows(self):
+        from .services import DomainInput
+
+        rows = []
+        for line in self.cleaned_data["domains"].splitlines():
+            label, _sep, description = line.partition(":")
+            if label.strip():
+                rows.append(DomainInput(label.strip(), description.strip()))
+        return rows
+
+
+class PanelForm(BerdayaForm):
+    period = forms.ChoiceField(label=_("Reporting period"))
+    level = forms.ChoiceField(label=_("Level"), choices=Panel.Level.choices)
+    village = forms.ChoiceField(label=_("Village (for a village panel)"), required=False)
+    met_on = forms.DateField(label=_("Met on"), widget=DATE)
+    method = forms.ChoiceField(
+        label=_("How they chose"), choices=Panel.Method.choices, widget=forms.RadioSelect
+    )
+    members = forms.CharField(
+        label=_("Who sat on the panel"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One person a line; after a comma, their role, e.g. Bu Sumarni, ketua KWT."),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=TEXT)
+
+    def __init__(self, *args, periods, villages, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(str(p.pk), p.label) for p in periods]
+        self.fields["village"].choices = blank(_("—")) + [(v.code, v.name) for v in villages]
+        self.fields["level"].choices = [c for c in Panel.Level.choices if c[0] in levels]
+
+    def member_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for line in self.cleaned_data["members"].splitlines():
+            name, _sep, role = line.partition(",")
+            if name.strip():
+                rows.append((name.strip(), role.strip()))
+        return rows
+
+
+class SelectionForm(BerdayaForm):
+    story = forms.ChoiceField(label=_("The story chosen"), widget=forms.RadioSelect)
+    tally = forms.CharField(
+        label=_("Votes or scores"),
+        required=False,
+        help_text=_(
+            "Votes: one round a line, each story's votes in the order listed, e.g. 3 5 1. "
+            "Scoring: one line of scores. Consensus: leave empty."
+        ),
+    )
+    reasons = forms.CharField(
+        label=_("Why the panel chose this story"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    dissent = forms.CharField(
+        label=_("Dissent: who disagreed, and why"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, stories, domain_pk: int, **kwargs):
+        super().__init__(*args, prefix=f"d{domain_pk}", **kwargs)
+        self.domain_pk = domain_pk
+        self.stories = list(stories)
+        self.fields["story"].choices = [(str(s.pk), s.title) for s in self.stories]
+
+    def clean_tally(self):
+        """Numbers per line, in the order of the stories listed → [{story id: n}, ...]."""
+        text = self.cleaned_data["tally"].strip()
+        if not text:
+            return []
+        rounds = []
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            parts = line.replace(",", " ").split()
+            if not all(p.isdigit() for p in parts) or len(parts) != len(self.stories):
+                raise forms.ValidationError(
+                    _("Give one whole number for each of the %(count)d stories, in order.")
+                    % {"count": len(self.stories)}
+                )
+            rounds.append({str(s.pk): int(p) for s, p in zip(self.stories, parts, strict=True)})
+        return rounds

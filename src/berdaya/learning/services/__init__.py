@@ -1,0 +1,16 @@
+"""Every write of the learning app: one module per concept, re-exported here."""
+
+from .msc import (  # noqa: F401
+    DEFAULT_DOMAINS,
+    DomainInput,
+    domains_current,
+    domains_revise,
+    feedback_record,
+    panel_hold,
+    period_create,
+    selection_record,
+    story_analyse,
+    story_attach,
+    story_record,
+    verification_record,
+)
