@@ -60,6 +60,10 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "group_id": lambda objects: objects["group_id"],
     "cycle_id": lambda objects: objects["cycle_id"],
     "cadre_id": lambda objects: objects["cadre_id"],
+    # learning
+    "story_id": lambda objects: objects["story_id"],
+    "story_attachment_id": lambda objects: objects["story_attachment_id"],
+    "panel_id": lambda objects: objects["panel_id"],
 }
 
 

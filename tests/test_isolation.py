@@ -48,6 +48,7 @@ def world(demo):
             **_registry_records(household_a),
             **community[VILLAGE_A],
             **_accompaniment_records(demo, VILLAGE_A),
+            **_learning_records(demo, VILLAGE_A),
             "import_id": _import_job(demo, VILLAGE_A),
         },
         objects_b={
@@ -57,6 +58,7 @@ def world(demo):
             **_registry_records(household_b),
             **community[VILLAGE_B],
             **_accompaniment_records(demo, VILLAGE_B),
+            **_learning_records(demo, VILLAGE_B),
             "import_id": _import_job(demo, VILLAGE_B),
         },
     )
@@ -119,6 +121,24 @@ def _accompaniment_records(demo, code: str) -> dict[str, str]:
         "cadre_id": str(
             Cadre.objects.filter(**mine, person__household__village_id=code).first().pk
         ),
+    }
+
+
+def _learning_records(demo, code: str) -> dict[str, str]:
+    """A story (with a photo) and the village panel of the demo in `code`."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from berdaya.learning.models import Panel, Story
+    from berdaya.learning.services import story_attach
+
+    story = Story.objects.filter(programme=demo.programme, village_id=code).order_by("pk").first()
+    photo = SimpleUploadedFile("cerita.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64)
+    attachment = story_attach(story=story, upload=photo, user=None)
+    panel = Panel.objects.filter(programme=demo.programme, village_id=code).order_by("pk").first()
+    return {
+        "story_id": str(story.pk),
+        "story_attachment_id": str(attachment.pk),
+        "panel_id": str(panel.pk),
     }
 
 

@@ -182,8 +182,11 @@ class SelectionForm(BerdayaForm):
             "Scoring: one line of scores. Consensus: leave empty."
         ),
     )
+    # Not required here: the service refuses an empty reason with the method's own words.
     reasons = forms.CharField(
-        label=_("Why the panel chose this story"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why the panel chose this story"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     dissent = forms.CharField(
         label=_("Dissent: who disagreed, and why"),

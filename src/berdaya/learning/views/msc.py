@@ -408,7 +408,8 @@ def panel_select(request, panel_id: int):
         .first()
     )
     if domain is None:
-        raise Http404
+        messages.error(request, _("Choose a domain of change."))
+        return _panel_page(request, panel, status=422)
     stories = selectors.panel_candidates(user=request.user, panel=panel).get(domain.pk, [])
     form = SelectionForm(request.POST, stories=stories, domain_pk=domain.pk)
     if form.is_valid():

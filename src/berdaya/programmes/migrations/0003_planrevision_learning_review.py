@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('learning', '0001_initial'),
-        ('programmes', '0002_cadre_phase_planrevision_and_more'),
+        ("learning", "0001_initial"),
+        ("programmes", "0002_cadre_phase_planrevision_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='planrevision',
-            name='review',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='plan_revisions', to='learning.learningreview'),
+            model_name="planrevision",
+            name="review",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="plan_revisions",
+                to="learning.learningreview",
+            ),
         ),
     ]
