@@ -64,6 +64,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "story_id": lambda objects: objects["story_id"],
     "story_attachment_id": lambda objects: objects["story_attachment_id"],
     "panel_id": lambda objects: objects["panel_id"],
+    "indicator_id": lambda objects: objects["indicator_id"],
 }
 
 

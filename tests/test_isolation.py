@@ -128,14 +128,16 @@ def _learning_records(demo, code: str) -> dict[str, str]:
     """A story (with a photo) and the village panel of the demo in `code`."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from berdaya.learning.models import Panel, Story
+    from berdaya.learning.models import Indicator, Panel, Story
     from berdaya.learning.services import story_attach
 
     story = Story.objects.filter(programme=demo.programme, village_id=code).order_by("pk").first()
     photo = SimpleUploadedFile("cerita.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64)
     attachment = story_attach(story=story, upload=photo, user=None)
     panel = Panel.objects.filter(programme=demo.programme, village_id=code).order_by("pk").first()
+    indicator = Indicator.objects.get(programme=demo.programme, village_id=code)
     return {
+        "indicator_id": str(indicator.pk),
         "story_id": str(story.pk),
         "story_attachment_id": str(attachment.pk),
         "panel_id": str(panel.pk),

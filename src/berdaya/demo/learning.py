@@ -85,6 +85,7 @@ STORIES = (
         ["advocacy"],
     ),
 )
+REGISTRY = "Registri rumah tangga Berdaya, survei terakhir tiap rumah tangga"
 CONSENTS = ("named", "named", "anonymous", "named", "withheld", "named")
 
 
@@ -270,3 +271,170 @@ def demo_learning(community) -> None:
     stories = _stories(community, periods, facilitators)
     village_choices = _village_panels(community, periods, facilitators, stories)
     _programme_panels(community, periods, village_choices)
+    _results(community, periods)
+
+
+def _results(community, periods):
+    """A logframe with computed indicators (refreshed from the demo's data) and manual ones."""
+    from berdaya.learning.arithmetic import Value
+
+    programme, manager = community.programme, community.users["manajer"]
+    girisekar, sidoharjo = list(community.villages)
+    node = services.result_node_create
+    goal = node(
+        programme=programme,
+        level="goal",
+        code="1",
+        statement="Rumah tangga miskin di Girisekar dan Sidoharjo keluar dari kemiskinan "
+        "dengan kekuatan sendiri.",
+        user=manager,
+    )
+    voice = node(
+        programme=programme,
+        level="outcome",
+        parent=goal,
+        code="1.1",
+        statement="Warga miskin, terutama perempuan, ikut memutuskan urusan desa.",
+        user=manager,
+    )
+    groups = node(
+        programme=programme,
+        level="outcome",
+        parent=goal,
+        code="1.2",
+        statement="Kelompok warga berjalan dan berkembang tanpa bergantung pada pendamping.",
+        user=manager,
+    )
+    learning = node(
+        programme=programme,
+        level="output",
+        parent=voice,
+        code="1.1.1",
+        statement="Cerita perubahan dikumpulkan, dipilih dan dikembalikan kepada pencerita.",
+        user=manager,
+    )
+    training = node(
+        programme=programme,
+        level="output",
+        parent=groups,
+        code="1.2.1",
+        statement="Anggota kelompok terlatih mengelola pembukuan dan usaha.",
+        user=manager,
+    )
+    create = services.indicator_create
+    computed = [
+        create(
+            node=goal,
+            name="Persentase warga miskin multidimensi (H) Girisekar",
+            kind="percent",
+            direction="decrease",
+            calculator="mpi_headcount",
+            village_code=girisekar,
+            means_of_verification=REGISTRY,
+            user=manager,
+        ),
+        create(
+            node=goal,
+            name="Persentase warga miskin multidimensi (H) Sidoharjo",
+            kind="percent",
+            direction="decrease",
+            calculator="mpi_headcount",
+            village_code=sidoharjo,
+            means_of_verification=REGISTRY,
+            user=manager,
+        ),
+        create(
+            node=voice,
+            name="Perempuan di antara warga yang ikut memutuskan",
+            kind="percent",
+            direction="increase",
+            calculator="women_deciders",
+            means_of_verification="Daftar hadir kegiatan pendampingan",
+            user=manager,
+        ),
+        create(
+            node=groups,
+            name="Kelompok yang matang atau mandiri",
+            kind="percent",
+            direction="increase",
+            calculator="groups_maturing",
+            means_of_verification="Penilaian kematangan kelompok",
+            user=manager,
+        ),
+        create(
+            node=learning,
+            name="Cerita yang dikembalikan kepada penceritanya",
+            kind="percent",
+            direction="increase",
+            calculator="stories_fed_back",
+            means_of_verification="Catatan umpan balik MSC",
+            user=manager,
+        ),
+    ]
+    targets = {
+        "mpi_headcount": [(60, 100), (55, 100), (50, 100), (45, 100)],
+        "women_deciders": [(40, 100), (45, 100), (50, 100), (50, 100)],
+        "groups_maturing": [(20, 100), (30, 100), (40, 100), (50, 100)],
+        "stories_fed_back": [(50, 100), (70, 100), (80, 100), (90, 100)],
+    }
+    for indicator in computed:
+        for period, (n, d) in zip(periods, targets[indicator.calculator], strict=True):
+            services.target_set(indicator=indicator, period=period, value=Value(n, d), user=manager)
+        for period in periods[:2]:
+            services.indicator_refresh(indicator=indicator, period=period, user=manager)
+    trained = create(
+        node=training,
+        name="Anggota kelompok miskin yang mengikuti pelatihan pembukuan",
+        kind="count",
+        direction="increase",
+        unit="orang",
+        baseline=Value(0),
+        baseline_on=D(2025, 1, 6),
+        means_of_verification="Daftar hadir pelatihan, sertifikat",
+        disaggregations=["sex", "poverty", "village"],
+        user=manager,
+    )
+    for period, n in zip(periods, (20, 45, 70, 90), strict=True):
+        services.target_set(indicator=trained, period=period, value=Value(n), user=manager)
+    services.actual_record(
+        indicator=trained,
+        period=periods[0],
+        user=manager,
+        total=Value(24),
+        parts={
+            "sex": {"P": Value(15), "L": Value(8)},
+            "poverty": {"severe": Value(6), "poor": Value(12), "vulnerable": Value(4)},
+            "village": {girisekar: Value(14), sidoharjo: Value(10)},
+        },
+        evidence="Daftar hadir pelatihan pembukuan Desember 2025 (dua angkatan)",
+    )
+    services.actual_record(
+        indicator=trained,
+        period=periods[1],
+        user=manager,
+        parts={
+            "village": {girisekar: Value(26), sidoharjo: Value(17)},
+            "sex": {"P": Value(28), "L": Value(15)},
+        },
+        evidence="Daftar hadir pelatihan Maret dan Mei 2026",
+    )
+    water = create(
+        node=goal,
+        name="Rumah tangga dengan penampungan air hujan (PAH) yang berfungsi",
+        kind="percent",
+        direction="increase",
+        baseline=Value(31, 240),
+        baseline_on=D(2025, 2, 15),
+        means_of_verification="Cek lapangan oleh kelompok, foto PAH",
+        disaggregations=["village"],
+        user=manager,
+    )
+    for period, (n, d) in zip(periods, [(40, 100), (50, 100), (60, 100), (70, 100)], strict=True):
+        services.target_set(indicator=water, period=period, value=Value(n, d), user=manager)
+    services.actual_record(
+        indicator=water,
+        period=periods[1],
+        user=manager,
+        parts={"village": {girisekar: Value(58, 120), sidoharjo: Value(49, 120)}},
+        evidence="Cek lapangan kelompok, Juni 2026",
+    )

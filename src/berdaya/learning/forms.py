@@ -217,3 +217,157 @@ class SelectionForm(BerdayaForm):
                 )
             rounds.append({str(s.pk): int(p) for s, p in zip(self.stories, parts, strict=True)})
         return rounds
+
+
+# -- results framework -------------------------------------------------------------------------
+
+
+class NodeForm(BerdayaForm):
+    level = forms.ChoiceField(label=_("Level"), choices=())
+    parent = forms.ChoiceField(label=_("Serves"), required=False)
+    code = forms.CharField(label=_("Code"), max_length=20)
+    statement = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, nodes, **kwargs):
+        from .models import ResultNode
+
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = ResultNode.Level.choices
+        self.fields["parent"].choices = blank(_("—")) + [
+            (str(n.pk), f"{n.code} {n.statement[:50]}") for n in nodes
+        ]
+
+
+class IndicatorForm(BerdayaForm):
+    node = forms.ChoiceField(label=_("Result"))
+    name = forms.CharField(label=_("Indicator"), max_length=250)
+    source = forms.ChoiceField(
+        label=_("Computed as"), required=False, help_text=_("Leave empty to enter values by hand.")
+    )
+    village = forms.ChoiceField(label=_("Village"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=())
+    unit = forms.CharField(label=_("Unit"), max_length=60, required=False)
+    direction = forms.ChoiceField(label=_("Direction"), choices=())
+    baseline_numerator = forms.IntegerField(label=_("Baseline"), required=False, widget=NUMBER)
+    baseline_denominator = forms.IntegerField(
+        label=_("Baseline: out of (for a percentage or ratio)"), required=False, widget=NUMBER
+    )
+    baseline_on = forms.DateField(label=_("Baseline date"), required=False, widget=DATE)
+    means_of_verification = forms.CharField(
+        label=_("Means of verification"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    disaggregations = forms.MultipleChoiceField(
+        label=_("Disaggregated by"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, nodes, villages, **kwargs):
+        from .calculators import CALCULATORS
+        from .models import Indicator
+
+        super().__init__(*args, **kwargs)
+        self.fields["node"].choices = [(str(n.pk), f"{n.code} {n.statement[:50]}") for n in nodes]
+        self.fields["source"].choices = blank(_("Entered by hand")) + [
+            (key, c.label) for key, c in CALCULATORS.items()
+        ]
+        self.fields["village"].choices = blank(_("All villages")) + [
+            (v.code, v.name) for v in villages
+        ]
+        self.fields["kind"].choices = Indicator.Kind.choices
+        self.fields["direction"].choices = Indicator.Direction.choices
+        self.fields["disaggregations"].choices = DIMENSION_LABELS
+
+
+DIMENSION_LABELS = [
+    ("sex", _("Sex")),
+    ("age_band", _("Age band")),
+    ("disability", _("Disability")),
+    ("poverty", _("Poverty status")),
+    ("village", _("Village")),
+]
+CATEGORY_LABELS = {
+    "L": _("Male"),
+    "P": _("Female"),
+    "child": _("Under 18"),
+    "youth": "18–29",
+    "adult": "30–59",
+    "elderly": _("60 or older"),
+    "with": _("With a disability"),
+    "without": _("Without a disability"),
+    "severe": _("Severely poor"),
+    "poor": _("Poor"),
+    "vulnerable": _("Vulnerable"),
+    "not_poor": _("Not poor"),
+    "unknown": _("Not known"),
+}
+
+
+class TargetForm(BerdayaForm):
+    period = forms.ChoiceField(label=_("Reporting period"))
+    numerator = forms.IntegerField(label=_("Target"), widget=NUMBER)
+    denominator = forms.IntegerField(label=_("Out of"), required=False, widget=NUMBER)
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(str(p.pk), p.label) for p in periods]
+
+
+class ActualForm(BerdayaForm):
+    """The total once, and per dimension the known categories; "unknown" is the remainder."""
+
+    period = forms.ChoiceField(label=_("Reporting period"))
+    numerator = forms.IntegerField(
+        label=_("Total"),
+        required=False,
+        widget=NUMBER,
+        help_text=_("Leave empty to use the sum of the first breakdown."),
+    )
+    denominator = forms.IntegerField(label=_("Total: out of"), required=False, widget=NUMBER)
+    evidence = forms.CharField(
+        label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, periods, indicator, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services import DIMENSIONS
+
+        self.fields["period"].choices = [(str(p.pk), p.label) for p in periods]
+        self.share = indicator.kind == "percent"
+        self.dimensions = []
+        labels = dict(DIMENSION_LABELS)
+        for dimension in indicator.disaggregations:
+            categories = DIMENSIONS[dimension] or [v.code for v in villages]
+            names = {v.code: v.name for v in villages}
+            rows = []
+            for category in categories:
+                label = CATEGORY_LABELS.get(category) or names.get(category, category)
+                n = f"{dimension}__{category}__n"
+                self.fields[n] = forms.IntegerField(label=label, required=False, widget=NUMBER)
+                d = None
+                if self.share:
+                    d = f"{dimension}__{category}__d"
+                    self.fields[d] = forms.IntegerField(
+                        label=_("out of"), required=False, widget=NUMBER
+                    )
+                rows.append((self[n], self[d] if d else None))
+            self.dimensions.append((labels[dimension], rows))
+
+    def parts(self):
+        from .arithmetic import Value
+
+        parts: dict[str, dict] = {}
+        for name, value in self.cleaned_data.items():
+            if not name.endswith("__n") or value is None:
+                continue
+            dimension, category, _n = name.split("__")
+            denominator = (
+                self.cleaned_data.get(f"{dimension}__{category}__d") if self.share else None
+            )
+            parts.setdefault(dimension, {})[category] = Value(value, denominator)
+        return parts
+
+    def total(self):
+        from .arithmetic import Value
+
+        if self.cleaned_data["numerator"] is None:
+            return None
+        return Value(self.cleaned_data["numerator"], self.cleaned_data["denominator"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import msc
+from .views import msc, results
 
 app_name = "learning"
 
@@ -25,4 +25,12 @@ urlpatterns = [
     ),
     path("panel/<int:panel_id>/", msc.panel_detail, name="panel-detail"),
     path("panel/<int:panel_id>/pilih/", msc.panel_select, name="panel-select"),
+    # results framework
+    path("program/<int:programme_id>/hasil/", results.results_page, name="results"),
+    path("program/<int:programme_id>/hasil/ekspor/", results.results_export, name="results-export"),
+    path("indikator/<int:indicator_id>/", results.indicator_page, name="indicator"),
+    path("indikator/<int:indicator_id>/target/", results.indicator_target, name="indicator-target"),
+    path(
+        "indikator/<int:indicator_id>/capaian/", results.indicator_actual, name="indicator-actual"
+    ),
 ]

@@ -14,3 +14,11 @@ from .msc import (  # noqa: F401
     story_record,
     verification_record,
 )
+from .results import (  # noqa: F401
+    DIMENSIONS,
+    actual_record,
+    indicator_create,
+    indicator_refresh,
+    result_node_create,
+    target_set,
+)

@@ -30,3 +30,9 @@ def exact(value) -> str:
     whole, part = divmod(abs(cents), 100)
     sign = "-" if cents < 0 else ""
     return f"{sign}{whole}.{part:02d}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def met(row, cell):
+    """Whether the actual reached the target, by the indicator's direction."""
+    return row.met(cell)
