@@ -65,6 +65,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "story_attachment_id": lambda objects: objects["story_attachment_id"],
     "panel_id": lambda objects: objects["panel_id"],
     "indicator_id": lambda objects: objects["indicator_id"],
+    "empowerment_id": lambda objects: objects["empowerment_id"],
 }
 
 

@@ -128,7 +128,7 @@ def _learning_records(demo, code: str) -> dict[str, str]:
     """A story (with a photo) and the village panel of the demo in `code`."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from berdaya.learning.models import Indicator, Panel, Story
+    from berdaya.learning.models import EmpowermentAssessment, Indicator, Panel, Story
     from berdaya.learning.services import story_attach
 
     story = Story.objects.filter(programme=demo.programme, village_id=code).order_by("pk").first()
@@ -136,7 +136,9 @@ def _learning_records(demo, code: str) -> dict[str, str]:
     attachment = story_attach(story=story, upload=photo, user=None)
     panel = Panel.objects.filter(programme=demo.programme, village_id=code).order_by("pk").first()
     indicator = Indicator.objects.get(programme=demo.programme, village_id=code)
+    empowerment = EmpowermentAssessment.objects.filter(programme=demo.programme, village_id=code)
     return {
+        "empowerment_id": str(empowerment.order_by("pk").first().pk),
         "indicator_id": str(indicator.pk),
         "story_id": str(story.pk),
         "story_attachment_id": str(attachment.pk),

@@ -272,6 +272,7 @@ def demo_learning(community) -> None:
     village_choices = _village_panels(community, periods, facilitators, stories)
     _programme_panels(community, periods, village_choices)
     _results(community, periods)
+    _empowerment(community, facilitators)
 
 
 def _results(community, periods):
@@ -438,3 +439,58 @@ def _results(community, periods):
         parts={"village": {girisekar: Value(58, 120), sidoharjo: Value(49, 120)}},
         evidence="Cek lapangan kelompok, Juni 2026",
     )
+
+
+LAVERACK_SCORES = {
+    # village: (2025 scores, 2026 scores), domains in Laverack's order
+    "34.03.06.2002": ((2, 2, 2, 1, 2, 1, 2, 1, 1), (3, 3, 3, 2, 3, 2, 3, 2, 2)),
+    "34.03.07.2003": ((2, 1, 1, 1, 2, 1, 1, 1, 1), (2, 2, 2, 2, 2, 2, 2, 1, 2)),
+}
+EVIDENCE = {
+    "participation": "Daftar hadir musyawarah; berapa perempuan dan warga miskin yang bicara",
+    "leadership": "Siapa yang memimpin pertemuan tanpa pendamping",
+    "problem_assessment": "Warga menyusun sendiri daftar masalah dan prioritasnya",
+    "asking_why": "Diskusi pohon masalah: sebab-sebab kekeringan dan utang",
+    "structures": "Kelompok punya pengurus, aturan dan buku",
+    "resources": "Iuran warga dan dana desa yang berhasil digalang",
+    "links": "Hubungan dengan kalurahan, PPL, puskesmas",
+    "outside_agents": "Pendamping makin jarang memimpin; warga yang mengundang",
+    "management": "Warga ikut merencanakan dan menilai kegiatan program",
+}
+
+
+def _empowerment(community, facilitators):
+    from berdaya.groups.models import Group
+
+    programme = community.programme
+    rubric = services.rubric_current(programme=programme)
+    keys = list(rubric.domains.values_list("key", flat=True))
+    for code, user in facilitators.items():
+        for when, scores in zip(
+            (D(2025, 11, 25), D(2026, 10, 20)), LAVERACK_SCORES[code], strict=True
+        ):
+            services.empowerment_assess(
+                user=user,
+                programme=programme,
+                village_code=code,
+                rubric=rubric,
+                assessed_on=when,
+                participants="Musyawarah dusun: 18 warga, 9 perempuan, dukuh, ketua kelompok",
+                scores={k: (s, EVIDENCE[k]) for k, s in zip(keys, scores, strict=True)},
+                notes="Dinilai bersama dengan kartu skor 1–5 di balai dusun.",
+            )
+        group = Group.objects.filter(programme=programme, village_id=code).order_by("pk").first()
+        for when, bump in ((D(2025, 12, 5), 0), (D(2026, 10, 27), 1)):
+            services.empowerment_assess(
+                user=user,
+                programme=programme,
+                village_code=code,
+                group=group,
+                rubric=rubric,
+                assessed_on=when,
+                participants=f"Pengurus dan anggota {group.name}",
+                scores={
+                    k: (min(5, s + bump + 1), EVIDENCE[k])
+                    for k, s in zip(keys, LAVERACK_SCORES[code][0], strict=True)
+                },
+            )

@@ -371,3 +371,62 @@ class ActualForm(BerdayaForm):
         if self.cleaned_data["numerator"] is None:
             return None
         return Value(self.cleaned_data["numerator"], self.cleaned_data["denominator"])
+
+
+# -- empowerment -------------------------------------------------------------------------------
+
+
+class EmpowermentForm(BerdayaForm):
+    """One 1–5 choice and one evidence box per domain of the rubric."""
+
+    village = forms.ChoiceField(label=_("Village"))
+    group = forms.ChoiceField(label=_("Group (empty: the whole village)"), required=False)
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)
+    participants = forms.CharField(
+        label=_("Who scored it together"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=TEXT)
+
+    def __init__(self, *args, villages, groups, domains, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [(v.code, v.name) for v in villages]
+        self.fields["group"].choices = blank(_("—")) + [
+            (str(g.pk), f"{g.name} · {g.village.name}") for g in groups
+        ]
+        self.domains = list(domains)
+        for domain in self.domains:
+            self.fields[f"score_{domain.key}"] = forms.TypedChoiceField(
+                label=domain.label,
+                coerce=int,
+                choices=[(n, str(n)) for n in range(1, 6)],
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.fields[f"evidence_{domain.key}"] = forms.CharField(
+                label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def rows(self):
+        return [(self[f"score_{d.key}"], self[f"evidence_{d.key}"]) for d in self.domains]
+
+    def scores(self):
+        return {
+            d.key: (
+                self.cleaned_data.get(f"score_{d.key}"),
+                self.cleaned_data.get(f"evidence_{d.key}", ""),
+            )
+            for d in self.domains
+        }
+
+
+class RubricChoiceForm(BerdayaForm):
+    framework = forms.ChoiceField(label=_("Rubric"), choices=())
+    reason = forms.CharField(label=_("Why it changes"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import EmpowermentRubric
+
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].choices = [
+            c for c in EmpowermentRubric.Framework.choices if c[0] != "own"
+        ]

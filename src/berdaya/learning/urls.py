@@ -1,18 +1,20 @@
 from django.urls import path
 
-from .views import msc, results
+from .views import msc, practice, results
 
 app_name = "learning"
 
+P = "program/<int:programme_id>/"
+
 urlpatterns = [
     # Most Significant Change
-    path("program/<int:programme_id>/cerita/", msc.story_list, name="stories"),
-    path("program/<int:programme_id>/cerita/baru/", msc.story_create, name="story-create"),
-    path("program/<int:programme_id>/cerita/analisis/", msc.msc_analysis, name="msc-analysis"),
-    path("program/<int:programme_id>/cerita/ekspor/", msc.stories_export, name="stories-export"),
-    path("program/<int:programme_id>/domain/", msc.domains_page, name="domains"),
-    path("program/<int:programme_id>/periode/", msc.period_add, name="period-add"),
-    path("program/<int:programme_id>/panel/", msc.panel_list, name="panels"),
+    path(P + "cerita/", msc.story_list, name="stories"),
+    path(P + "cerita/baru/", msc.story_create, name="story-create"),
+    path(P + "cerita/analisis/", msc.msc_analysis, name="msc-analysis"),
+    path(P + "cerita/ekspor/", msc.stories_export, name="stories-export"),
+    path(P + "domain/", msc.domains_page, name="domains"),
+    path(P + "periode/", msc.period_add, name="period-add"),
+    path(P + "panel/", msc.panel_list, name="panels"),
     path("cerita/<int:story_id>/", msc.story_detail, name="story-detail"),
     path("cerita/<int:story_id>/umpan-balik/", msc.story_feedback, name="story-feedback"),
     path("cerita/<int:story_id>/verifikasi/", msc.story_verify, name="story-verify"),
@@ -26,11 +28,19 @@ urlpatterns = [
     path("panel/<int:panel_id>/", msc.panel_detail, name="panel-detail"),
     path("panel/<int:panel_id>/pilih/", msc.panel_select, name="panel-select"),
     # results framework
-    path("program/<int:programme_id>/hasil/", results.results_page, name="results"),
-    path("program/<int:programme_id>/hasil/ekspor/", results.results_export, name="results-export"),
+    path(P + "hasil/", results.results_page, name="results"),
+    path(P + "hasil/ekspor/", results.results_export, name="results-export"),
     path("indikator/<int:indicator_id>/", results.indicator_page, name="indicator"),
     path("indikator/<int:indicator_id>/target/", results.indicator_target, name="indicator-target"),
     path(
         "indikator/<int:indicator_id>/capaian/", results.indicator_actual, name="indicator-actual"
     ),
+    # empowerment and self-reliance
+    path(P + "keberdayaan/", practice.empowerment_page, name="empowerment"),
+    path(P + "keberdayaan/nilai/", practice.empowerment_assess, name="empowerment-assess"),
+    path(P + "keberdayaan/rubrik/", practice.empowerment_rubric, name="empowerment-rubric"),
+    path(
+        "keberdayaan/<int:empowerment_id>/", practice.empowerment_detail, name="empowerment-detail"
+    ),
+    path(P + "kemandirian/", practice.self_reliance_page, name="self-reliance"),
 ]

@@ -1,5 +1,11 @@
 """Every write of the learning app: one module per concept, re-exported here."""
 
+from .empowerment import (  # noqa: F401
+    FRAMEWORKS,
+    empowerment_assess,
+    rubric_adopt,
+    rubric_current,
+)
 from .msc import (  # noqa: F401
     DEFAULT_DOMAINS,
     DomainInput,

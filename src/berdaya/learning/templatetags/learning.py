@@ -36,3 +36,8 @@ def exact(value) -> str:
 def met(row, cell):
     """Whether the actual reached the target, by the indicator's direction."""
     return row.met(cell)
+
+
+@register.filter
+def index(sequence, position):
+    return sequence[position]
