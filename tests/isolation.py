@@ -66,6 +66,8 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "panel_id": lambda objects: objects["panel_id"],
     "indicator_id": lambda objects: objects["indicator_id"],
     "empowerment_id": lambda objects: objects["empowerment_id"],
+    "graduation_id": lambda objects: objects["graduation_id"],
+    "review_id": lambda objects: objects["review_id"],
 }
 
 

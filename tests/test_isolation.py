@@ -128,7 +128,14 @@ def _learning_records(demo, code: str) -> dict[str, str]:
     """A story (with a photo) and the village panel of the demo in `code`."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from berdaya.learning.models import EmpowermentAssessment, Indicator, Panel, Story
+    from berdaya.learning.models import (
+        EmpowermentAssessment,
+        GraduationAssessment,
+        Indicator,
+        LearningReview,
+        Panel,
+        Story,
+    )
     from berdaya.learning.services import story_attach
 
     story = Story.objects.filter(programme=demo.programme, village_id=code).order_by("pk").first()
@@ -137,7 +144,11 @@ def _learning_records(demo, code: str) -> dict[str, str]:
     panel = Panel.objects.filter(programme=demo.programme, village_id=code).order_by("pk").first()
     indicator = Indicator.objects.get(programme=demo.programme, village_id=code)
     empowerment = EmpowermentAssessment.objects.filter(programme=demo.programme, village_id=code)
+    graduation = GraduationAssessment.objects.filter(village_id=code).order_by("pk").first()
+    review = LearningReview.objects.filter(programme=demo.programme, village_id=code).first()
     return {
+        "graduation_id": str(graduation.pk),
+        "review_id": str(review.pk),
         "empowerment_id": str(empowerment.order_by("pk").first().pk),
         "indicator_id": str(indicator.pk),
         "story_id": str(story.pk),

@@ -273,6 +273,9 @@ def demo_learning(community) -> None:
     _programme_panels(community, periods, village_choices)
     _results(community, periods)
     _empowerment(community, facilitators)
+    _graduation(community, facilitators)
+    _rothman(community)
+    _review(community, facilitators)
 
 
 def _results(community, periods):
@@ -494,3 +497,119 @@ def _empowerment(community, facilitators):
                     for k, s in zip(keys, LAVERACK_SCORES[code][0], strict=True)
                 },
             )
+
+
+def _graduation(community, facilitators):
+    """The BRAC household pathway; twelve households assessed, one graduated and visited."""
+    from berdaya.registry.models import Household
+
+    programme, manager = community.programme, community.users["manajer"]
+    pathway = services.pathway_default_household(programme=programme, user=manager)
+    asked = {"food": 100, "income": 50, "savings": 50, "family_planning": 100}
+    rng = random.Random(5)
+    first = None
+    for code, user in facilitators.items():
+        households = list(
+            Household.objects.filter(organisation=community.organisation, village_id=code)
+            .select_related("latest_survey")
+            .prefetch_related("members")
+            .order_by("pk")[:6]
+        )
+        for number, household in enumerate(households):
+            scores = {
+                key: (
+                    rng.choice([value, 100, 0]) if number % 2 else value,
+                    "Ditanyakan saat kunjungan",
+                )
+                for key, value in asked.items()
+            }
+            # Whatever the registry cannot answer is asked (school attendance not recorded...).
+            for key in ("livestock", "sanitation", "water", "roof", "school", "child_marriage"):
+                scores[key] = (100, "Dicek saat kunjungan rumah")
+            assessment = services.graduation_assess(
+                user=user,
+                pathway=pathway,
+                village_code=code,
+                household=household,
+                assessed_on=D(2026, 10, 1) + datetime.timedelta(days=3 * number),
+                scores=scores,
+                notes="Penilaian kesiapan lulus bersama keluarga.",
+            )
+            if first is None and not services.blocking(assessment):
+                first = (assessment, user)
+    if first is not None:
+        assessment, user = first
+        services.graduation_recommend(
+            assessment=assessment,
+            decision="graduate",
+            reason="Semua kriteria wajib terpenuhi; keluarga punya tabungan dan dua sumber nafkah.",
+            user=user,
+        )
+        services.graduation_approve(
+            assessment=assessment, approved_on=D(2026, 10, 20), user=manager
+        )
+        services.post_exit_visit(
+            assessment=assessment,
+            visited_on=D(2026, 11, 25),
+            status="holding",
+            note="Usaha keripik jalan, anak-anak tetap sekolah, tabungan bertambah.",
+            user=user,
+        )
+
+
+ROTHMAN_ANSWERS = {
+    1: ["A"], 2: ["A"], 3: ["A"], 4: ["A"], 5: ["A"], 6: ["A"],
+    7: ["A", "B"], 8: ["A"], 9: ["A"], 10: ["A"], 11: ["A"], 12: ["A", "C"],
+}  # fmt: skip
+
+
+def _rothman(community):
+    services.rothman_answer(
+        programme=community.programme,
+        answered_on=D(2026, 10, 31),
+        answers=ROTHMAN_ANSWERS,
+        notes="Dijawab bersama tim program pada rapat refleksi tahunan.",
+        user=community.users["manajer"],
+    )
+
+
+def _review(community, facilitators):
+    from berdaya.learning.models import Indicator, Selection
+    from berdaya.programmes.models import PlanRevision
+
+    programme, manager = community.programme, community.users["manajer"]
+    code, user = next(iter(facilitators.items()))
+    chosen = [
+        s.story
+        for s in Selection.objects.filter(panel__programme=programme, story__village_id=code)
+        .select_related("story")
+        .order_by("pk")[:2]
+    ]
+    review = services.review_record(
+        user=user,
+        programme=programme,
+        village_code=code,
+        held_on=D(2026, 7, 10),
+        what_worked="Kerja bakti PAH dan arisan yang menjadi simpan pinjam berjalan atas "
+        "prakarsa warga.",
+        what_failed="Pelatihan pembukuan bentrok dengan musim tanam; separuh peserta tidak "
+        "datang. Pemetaan juga molor karena panen.",
+        why="Jadwal ditentukan pendamping, bukan kelompok; kalender musim tidak dipakai.",
+        what_changes="Jadwal kegiatan disusun bersama kelompok mengikuti kalender musim; "
+        "tahap penguatan kelompok digeser.",
+        stories=chosen,
+        indicators=list(Indicator.objects.filter(programme=programme, kind="count")[:1]),
+    )
+    services.review_record(
+        user=facilitators[list(facilitators)[1]],
+        programme=programme,
+        village_code=list(facilitators)[1],
+        held_on=D(2026, 7, 17),
+        what_worked="Kelompok tani mulai menyusun rencana sendiri.",
+        what_failed="KUBE anyaman belum punya pasar; penjualan masih lewat pendamping.",
+        why="Belum ada hubungan langsung dengan pedagang dan toko oleh-oleh.",
+        what_changes="Pengurus KUBE sendiri yang menemui dua toko oleh-oleh di Wonosari.",
+    )
+    revision = PlanRevision.objects.filter(programme=programme).order_by("pk").first()
+    if revision is not None:
+        services.review_cite_in_revision(review=review, revision=revision, user=manager)

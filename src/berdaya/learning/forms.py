@@ -430,3 +430,128 @@ class RubricChoiceForm(BerdayaForm):
         self.fields["framework"].choices = [
             c for c in EmpowermentRubric.Framework.choices if c[0] != "own"
         ]
+
+
+# -- graduation, Rothman, reviews --------------------------------------------------------------
+
+
+class GraduationForm(BerdayaForm):
+    """Subject and date, then a 0/50/100 choice and evidence per criterion not computed."""
+
+    SCORES = [(100, _("Met")), (50, _("Partly")), (0, _("Not met"))]
+
+    village = forms.ChoiceField(label=_("Village"))
+    household = forms.ChoiceField(label=_("Household"), required=False)
+    group = forms.ChoiceField(label=_("Group"), required=False)
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=TEXT)
+
+    def __init__(self, *args, pathway, villages, households, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pathway = pathway
+        self.fields["village"].choices = [(v.code, v.name) for v in villages]
+        self.fields["household"].choices = blank(_("—")) + [
+            (str(h.pk), f"{h} · {h.dusun or h.village.name}") for h in households
+        ]
+        self.fields["group"].choices = blank(_("—")) + [(str(g.pk), g.name) for g in groups]
+        self.criteria = list(pathway.criteria.all())
+        for c in self.criteria:
+            help_text = (
+                _("Computed from the registry when it knows; else score it.")
+                if c.method == "computed"
+                else c.get_method_display()
+            )
+            self.fields[f"score_{c.key}"] = forms.TypedChoiceField(
+                label=f"{c.label}{' *' if c.required else ''} (×{c.weight})",
+                coerce=int,
+                choices=self.SCORES,
+                widget=forms.RadioSelect,
+                required=False,
+                help_text=help_text,
+            )
+            self.fields[f"evidence_{c.key}"] = forms.CharField(
+                label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 1})
+            )
+
+    def rows(self):
+        return [(self[f"score_{c.key}"], self[f"evidence_{c.key}"]) for c in self.criteria]
+
+    def scores(self):
+        return {
+            c.key: (
+                self.cleaned_data.get(f"score_{c.key}"),
+                self.cleaned_data.get(f"evidence_{c.key}", ""),
+            )
+            for c in self.criteria
+        }
+
+
+class RecommendForm(BerdayaForm):
+    decision = forms.ChoiceField(label=_("Recommendation"), choices=(), widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import GraduationAssessment
+
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = GraduationAssessment.Decision.choices
+
+
+class ApproveForm(BerdayaForm):
+    approved_on = forms.DateField(label=_("Approved on"), widget=DATE)
+
+
+class VisitForm(BerdayaForm):
+    visited_on = forms.DateField(label=_("Visited on"), widget=DATE)
+    status = forms.ChoiceField(label=_("Status"), choices=())
+    note = forms.CharField(label=_("What was seen"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import PostExitVisit
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = PostExitVisit.Status.choices
+
+
+class RothmanForm(BerdayaForm):
+    answered_on = forms.DateField(label=_("Answered on"), widget=DATE)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=TEXT)
+
+    def __init__(self, *args, **kwargs):
+        from .rothman import VARIABLES
+
+        super().__init__(*args, **kwargs)
+        self.variables = VARIABLES
+        for v in VARIABLES:
+            self.fields[f"v{v.number}"] = forms.MultipleChoiceField(
+                label=f"{v.number}. {v.label}",
+                required=False,
+                choices=[("A", f"A · {v.a}"), ("B", f"B · {v.b}"), ("C", f"C · {v.c}")],
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def answers(self):
+        return {v.number: self.cleaned_data.get(f"v{v.number}") or [] for v in self.variables}
+
+
+class ReviewForm(BerdayaForm):
+    village = forms.ChoiceField(label=_("Village (empty: the whole programme)"), required=False)
+    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    what_worked = forms.CharField(label=_("What worked"), required=False, widget=TEXT)
+    what_failed = forms.CharField(label=_("What failed"), required=False, widget=TEXT)
+    why = forms.CharField(label=_("Why"), required=False, widget=TEXT)
+    what_changes = forms.CharField(label=_("What changes"), required=False, widget=TEXT)
+    stories = forms.MultipleChoiceField(
+        label=_("Stories it drew on"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    indicators = forms.MultipleChoiceField(
+        label=_("Indicators it drew on"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, villages, stories, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = blank(_("—")) + [(v.code, v.name) for v in villages]
+        self.fields["stories"].choices = [
+            (str(s.pk), f"{s.title} · {s.village.name}") for s in stories
+        ]
+        self.fields["indicators"].choices = [(str(i.pk), i.name) for i in indicators]

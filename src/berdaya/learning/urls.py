@@ -7,6 +7,8 @@ app_name = "learning"
 P = "program/<int:programme_id>/"
 
 urlpatterns = [
+    path(P, practice.programme_learning, name="programme"),
+    path("desa/<str:village_code>/", practice.village_learning, name="village"),
     # Most Significant Change
     path(P + "cerita/", msc.story_list, name="stories"),
     path(P + "cerita/baru/", msc.story_create, name="story-create"),
@@ -43,4 +45,20 @@ urlpatterns = [
         "keberdayaan/<int:empowerment_id>/", practice.empowerment_detail, name="empowerment-detail"
     ),
     path(P + "kemandirian/", practice.self_reliance_page, name="self-reliance"),
+]
+
+from .views import decisions  # noqa: E402
+
+urlpatterns += [
+    path(P + "kelulusan/", decisions.graduation_page, name="graduation"),
+    path(P + "kelulusan/nilai/", decisions.graduation_assess, name="graduation-assess"),
+    path("kelulusan/<int:graduation_id>/", decisions.graduation_detail, name="graduation-detail"),
+    path(
+        "kelulusan/<int:graduation_id>/keputusan/",
+        decisions.graduation_decide,
+        name="graduation-decide",
+    ),
+    path(P + "rothman/", decisions.rothman_page, name="rothman"),
+    path(P + "refleksi/", decisions.review_list, name="reviews"),
+    path("refleksi/<int:review_id>/", decisions.review_detail, name="review-detail"),
 ]

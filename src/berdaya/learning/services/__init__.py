@@ -20,6 +20,18 @@ from .msc import (  # noqa: F401
     story_record,
     verification_record,
 )
+from .practice import (  # noqa: F401
+    blocking,
+    graduation_approve,
+    graduation_assess,
+    graduation_recommend,
+    pathway_create,
+    pathway_default_household,
+    post_exit_visit,
+    review_cite_in_revision,
+    review_record,
+    rothman_answer,
+)
 from .results import (  # noqa: F401
     DIMENSIONS,
     actual_record,

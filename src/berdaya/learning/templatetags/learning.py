@@ -41,3 +41,8 @@ def met(row, cell):
 @register.filter
 def index(sequence, position):
     return sequence[position]
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -142,3 +142,66 @@ def self_reliance_page(request, programme_id: int):
         is None,
     )
     return render(request, "learning/self_reliance.html", context)
+
+
+@require_GET
+def programme_learning(request, programme_id: int):
+    from ..models import Indicator, Panel
+    from ..selectors.msc import countable_stories
+
+    programme, context = programme_context(request, programme_id)
+    years = selfreliance.programme_years(programme, today=timezone.localdate())
+    codes = [v.code for v in context["villages"]]
+    context.update(
+        stories=countable_stories(user=request.user, programme=programme).count(),
+        panels=Panel.objects.filter(programme=programme, covers__in=codes).distinct().count(),
+        indicators=Indicator.objects.filter(programme=programme, villages__in=codes)
+        .distinct()
+        .count(),
+        self_reliance=selfreliance.self_reliance(
+            programme=programme, village_codes=codes, year=years[-1]
+        )
+        if years and codes
+        else None,
+    )
+    return render(request, "learning/programme.html", context)
+
+
+@require_GET
+def village_learning(request, village_code: str):
+    """The learning of every programme of the user's in one village (aggregates only)."""
+    from berdaya.community.selectors import village_for_user
+    from berdaya.core.access import village_codes_for
+    from berdaya.programmes.selectors import programmes_visible_to
+
+    from ..models import Selection
+    from ..selectors.msc import countable_stories
+
+    village = village_for_user(user=request.user, code=village_code)
+    items = []
+    today = timezone.localdate()
+    for programme in programmes_visible_to(request.user).filter(villages=village):
+        stories = countable_stories(user=request.user, programme=programme).filter(
+            village_id=village.code
+        )
+        years = selfreliance.programme_years(programme, today=today)
+        items.append(
+            {
+                "programme": programme,
+                "personal": village.code
+                in village_codes_for(
+                    request.user, personal=True, organisation_id=programme.organisation_id
+                ),
+                "stories": stories.count(),
+                "chosen": Selection.objects.filter(story__in=stories)
+                .values("story")
+                .distinct()
+                .count(),
+                "self_reliance": selfreliance.self_reliance(
+                    programme=programme, village_codes=[village.code], year=years[-1]
+                )
+                if years
+                else None,
+            }
+        )
+    return render(request, "learning/village.html", {"village": village, "programmes": items})
