@@ -94,3 +94,48 @@ def test_a_story_is_recorded_chosen_with_a_reason_and_fed_back(demo, page):
     told = StoryFeedback.objects.get(story=story)
     assert (told.audience, told.what) == ("storyteller", TOLD)
     assert_no_horizontal_scroll(page)
+
+
+LEARNING_PAGES = (
+    "learning:stories",
+    "learning:panels",
+    "learning:msc-analysis",
+    "learning:domains",
+    "learning:results",
+    "learning:empowerment",
+    "learning:self-reliance",
+    "learning:graduation",
+    "learning:rothman",
+    "learning:reviews",
+)
+
+
+def test_learning_is_reachable_from_the_village_and_programme_pages_on_a_phone(demo, page):
+    import os
+
+    shots = os.environ.get("BERDAYA_SCREENSHOTS")
+    programme = demo.programme
+    open_sign_in_page(page)
+    sign_in(page, "manajer", DEMO_PASSWORD)
+    page.goto(reverse("areas:village-detail", args=["34.03.06.2002"]))
+    with page.expect_navigation():
+        page.get_by_test_id("learning-link").locator("a").click()
+    expect(page.get_by_test_id("village-learning")).to_contain_text(programme.name)
+    assert_no_horizontal_scroll(page)
+    page.goto(reverse("programmes:detail", args=[programme.pk]))
+    with page.expect_navigation():
+        page.get_by_test_id("learning-nav").click()
+    expect(page.get_by_test_id("programme-learning")).to_be_visible()
+    for name in LEARNING_PAGES:
+        with page.expect_navigation():
+            page.locator(f"nav.subnav a[href='{reverse(name, args=[programme.pk])}']").click()
+        assert_no_horizontal_scroll(page)
+        if shots:
+            page.screenshot(path=f"{shots}/{name.split(':')[1]}.png", full_page=True)
+    page.goto(reverse("learning:results", args=[programme.pk]))
+    page.get_by_test_id("indicator-row").first.locator("a").click()
+    expect(page.get_by_test_id("progress-chart").locator("svg")).to_be_visible()
+    expect(page.get_by_test_id("as-of").first).to_be_visible()  # a computed indicator's date
+    assert_no_horizontal_scroll(page)
+    if shots:
+        page.screenshot(path=f"{shots}/indicator.png", full_page=True)
