@@ -135,3 +135,30 @@ def test_a_manual_actual_that_does_not_add_up_shows_the_reason(demo, login, peri
     )
     assert response.status_code == 422
     assert "lebih dari total 10" in response.content.decode()
+
+
+def test_a_viewer_sees_a_panel_without_the_title_of_a_story_kept_in_the_village(demo, login):
+    from berdaya.learning.models import Selection
+
+    selection = Selection.objects.filter(
+        panel__programme=demo.programme, panel__level="village", story__consent="withheld"
+    ).first()
+    assert selection is not None  # the demo's village panels chose one
+    url = reverse("learning:panel-detail", args=[selection.panel_id])
+    viewer = login("pemantau").get(url).content.decode()
+    assert selection.story.title not in viewer
+    assert "Cerita yang tidak dibagikan ke luar desanya" in viewer
+    facilitator = login(
+        "pendamping.girisekar"
+        if selection.story.village_id == GIRISEKAR
+        else "pendamping.sidoharjo"
+    ).get(url)
+    assert selection.story.title in facilitator.content.decode()
+
+
+def test_the_story_export_is_accounted_for(demo, login, manager):
+    from berdaya.core.models import PersonalDataAccess
+
+    login("manajer").get(reverse("learning:stories-export", args=[demo.programme.pk]))
+    row = PersonalDataAccess.objects.filter(user=manager, object_type="story").get()
+    assert row.action == "export_identified" and row.row_count > 0

@@ -359,6 +359,11 @@ def _panel_page(request, panel, *, status=200, failed=None):
     domain_set = services.domains_current(programme=panel.programme)
     candidates = selectors.panel_candidates(user=request.user, panel=panel)
     chosen = {s.domain_id: s for s in panel.selections.select_related("story", "domain")}
+    readable = set(
+        selectors.stories_visible_to(request.user)
+        .filter(pk__in=[s.story_id for s in chosen.values()])
+        .values_list("pk", flat=True)
+    )
     rows = []
     for domain in domain_set.domains.all():
         stories = candidates.get(domain.pk, [])
@@ -368,8 +373,17 @@ def _panel_page(request, panel, *, status=200, failed=None):
                 form = failed
             else:
                 form = SelectionForm(stories=stories, domain_pk=domain.pk)
+        selection = chosen.get(domain.pk)
         rows.append(
-            {"domain": domain, "stories": stories, "selection": chosen.get(domain.pk), "form": form}
+            {
+                "domain": domain,
+                "stories": stories,
+                "selection": selection,
+                # Who may read the chosen story: its title is shown only where consent allows.
+                "readable": selection is not None and selection.story_id in readable,
+                "shareable": selection is not None and selection.story.shareable,
+                "form": form,
+            }
         )
     context = {
         "panel": panel,
@@ -483,6 +497,25 @@ def msc_analysis(request, programme_id: int):
     return render(request, "learning/msc_analysis.html", context)
 
 
+def _log_export(user, stories, *, identified: bool) -> None:
+    """Account for the export (UU PDP), like the registry's: who, how many rows."""
+    from berdaya.core.models import PersonalDataAccess
+
+    count = stories.count()
+    if not count:
+        return
+    PersonalDataAccess.objects.create(
+        user=user,
+        organisation_id=stories.first().organisation_id,
+        action=PersonalDataAccess.Action.EXPORT_IDENTIFIED
+        if identified
+        else PersonalDataAccess.Action.EXPORT,
+        object_type="story",
+        row_count=count,
+        purpose="MSC",
+    )
+
+
 def _csv_text(value):
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
@@ -500,6 +533,7 @@ def stories_export(request, programme_id: int):
         consent__in=[Consent.NAMED, Consent.ANONYMOUS]
     )
     named = context["manages"]
+    _log_export(request.user, stories, identified=named)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
