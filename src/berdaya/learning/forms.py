@@ -555,3 +555,48 @@ class ReviewForm(BerdayaForm):
             (str(s.pk), f"{s.title} · {s.village.name}") for s in stories
         ]
         self.fields["indicators"].choices = [(str(i.pk), i.name) for i in indicators]
+
+
+class PathwayForm(BerdayaForm):
+    level = forms.ChoiceField(label=_("Level"), choices=())
+    name = forms.CharField(label=_("Name"), max_length=200)
+    monitor_months = forms.IntegerField(
+        label=_("Months of monitoring after exit"), min_value=1, max_value=60, initial=12
+    )
+    based_on = forms.CharField(label=_("Source of the criteria"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import GraduationPathway
+
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = GraduationPathway.Level.choices
+
+
+class CriterionRowForm(BerdayaForm):
+    label = forms.CharField(label=_("Criterion"), max_length=250, required=False)
+    method = forms.ChoiceField(label=_("How it is known"), choices=(), required=False)
+    weight = forms.IntegerField(
+        label=_("Weight"), min_value=1, max_value=10, initial=1, widget=NUMBER
+    )
+    required = forms.BooleanField(label=_("Required to graduate"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import GraduationCriterion
+
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = [
+            c for c in GraduationCriterion.Method.choices if c[0] != "computed"
+        ]
+
+
+CriterionFormSet = forms.formset_factory(CriterionRowForm, extra=6)
+
+
+class CiteForm(BerdayaForm):
+    revision = forms.ChoiceField(label=_("Plan revision"))
+
+    def __init__(self, *args, revisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revision"].choices = [
+            (str(r.pk), f"{r.revised_at:%Y-%m-%d} · {r.reason[:60]}") for r in revisions
+        ]

@@ -52,6 +52,7 @@ from .views import decisions  # noqa: E402
 urlpatterns += [
     path(P + "kelulusan/", decisions.graduation_page, name="graduation"),
     path(P + "kelulusan/nilai/", decisions.graduation_assess, name="graduation-assess"),
+    path(P + "kelulusan/jalur/", decisions.pathway_create, name="pathway-create"),
     path("kelulusan/<int:graduation_id>/", decisions.graduation_detail, name="graduation-detail"),
     path(
         "kelulusan/<int:graduation_id>/keputusan/",
@@ -61,4 +62,5 @@ urlpatterns += [
     path(P + "rothman/", decisions.rothman_page, name="rothman"),
     path(P + "refleksi/", decisions.review_list, name="reviews"),
     path("refleksi/<int:review_id>/", decisions.review_detail, name="review-detail"),
+    path("refleksi/<int:review_id>/revisi/", decisions.review_cite, name="review-cite"),
 ]

@@ -268,3 +268,40 @@ def test_an_approved_exit_is_monitored_afterwards(demo, pathway, facilitator, ma
         user=facilitator,
     )
     assert visit.status == "slipping"
+
+
+def test_a_village_exit_pathway_and_its_approved_exit_limit_the_institutions_part(demo, manager):
+    """After an approved village exit, only meetings held after the exit count."""
+    from berdaya.learning import selfreliance
+    from berdaya.learning.models import GraduationAssessment
+
+    pathway = services.pathway_create(
+        programme=demo.programme,
+        level="village",
+        name="Keluar dari desa",
+        monitor_months=24,
+        criteria=[("Kelompok bertemu tanpa pendamping", "observed", 2, True)],
+        user=manager,
+    )
+    before = selfreliance.institutions(
+        programme=demo.programme, village_codes=[SIDOHARJO], year=2026
+    )
+    assessment = services.graduation_assess(
+        user=manager,
+        pathway=pathway,
+        village_code=SIDOHARJO,
+        assessed_on=D(2026, 11, 1),
+        scores={pathway.criteria.get().key: (100, "Pertemuan berjalan")},
+    )
+    services.graduation_recommend(
+        assessment=assessment, decision="exit", reason="Tahap keluar", user=manager
+    )
+    services.graduation_approve(
+        assessment=assessment, approved_on=D(2026, 11, 2), user=demo.users["admin"]
+    )
+    after = selfreliance.institutions(
+        programme=demo.programme, village_codes=[SIDOHARJO], year=2026
+    )
+    assert before.numerator > 0
+    assert after.numerator == 0  # no group meeting was recorded after 2 November 2026
+    assert GraduationAssessment.objects.get(pk=assessment.pk).approved_by == demo.users["admin"]

@@ -162,3 +162,36 @@ def test_the_story_export_is_accounted_for(demo, login, manager):
     login("manajer").get(reverse("learning:stories-export", args=[demo.programme.pk]))
     row = PersonalDataAccess.objects.filter(user=manager, object_type="story").get()
     assert row.action == "export_identified" and row.row_count > 0
+
+
+def test_a_manager_adds_a_group_pathway_on_its_page(demo, login):
+    from berdaya.learning.models import GraduationPathway
+
+    response = login("manajer").post(
+        reverse("learning:pathway-create", args=[demo.programme.pk]),
+        {
+            "level": "group",
+            "name": "Kelompok mandiri",
+            "monitor_months": 12,
+            "criterion-TOTAL_FORMS": 2,
+            "criterion-INITIAL_FORMS": 0,
+            "criterion-0-label": "Buku kas rapi",
+            "criterion-0-method": "verified",
+            "criterion-0-weight": 2,
+            "criterion-0-required": "on",
+            "criterion-1-label": "",
+            "criterion-1-method": "observed",
+            "criterion-1-weight": 1,
+        },
+    )
+    assert response.status_code == 302
+    pathway = GraduationPathway.objects.get(name="Kelompok mandiri")
+    assert [(c.label, c.weight, c.required) for c in pathway.criteria.all()] == [
+        ("Buku kas rapi", 2, True)
+    ]
+    assert (
+        login("pendamping.girisekar")
+        .get(reverse("learning:pathway-create", args=[demo.programme.pk]))
+        .status_code
+        == 403
+    )

@@ -324,6 +324,11 @@ def review_detail(request, review_id: int):
         pk=review_id,
     )
     stories = visible_to(request.user, review.stories.all())
+    from berdaya.programmes.selectors import may_manage
+
+    from ..forms import CiteForm
+
+    uncited = review.programme.revisions.filter(review__isnull=True)
     return render(
         request,
         "learning/review_detail.html",
@@ -333,5 +338,68 @@ def review_detail(request, review_id: int):
             "stories": stories,
             "indicators": review.indicators.all(),
             "revisions": review.plan_revisions.all(),
+            "cite_form": CiteForm(revisions=uncited)
+            if may_manage(request.user, review.programme) and uncited.exists()
+            else None,
         },
     )
+
+
+@GET_POST
+def pathway_create(request, programme_id: int):
+    from ..forms import CriterionFormSet, PathwayForm
+
+    programme, context = programme_context(request, programme_id)
+    if not context["manages"]:
+        raise PermissionDenied(_("Only the programme's managers set graduation pathways."))
+    form = PathwayForm(posted(request))
+    formset = CriterionFormSet(posted(request), prefix="criterion")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            services.pathway_create(
+                programme=programme,
+                level=data["level"],
+                name=data["name"],
+                monitor_months=data["monitor_months"],
+                based_on=data["based_on"],
+                criteria=[
+                    (row["label"], row["method"], row["weight"], row["required"])
+                    for row in formset.cleaned_data
+                    if row and row.get("label", "").strip()
+                ],
+                user=request.user,
+            )
+        except ValidationFailed as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("The pathway was added."))
+            return redirect("learning:graduation", programme_id=programme.pk)
+    context.update(form=form, formset=formset)
+    invalid = form.errors or formset.total_error_count()
+    return render(request, "learning/pathway_form.html", context, status=422 if invalid else 200)
+
+
+@require_POST
+def review_cite(request, review_id: int):
+    from ..forms import CiteForm
+
+    review = get_visible_or_404(
+        request.user, LearningReview.objects.select_related("programme"), pk=review_id
+    )
+    revisions = review.programme.revisions.filter(review__isnull=True)
+    form = CiteForm(request.POST, revisions=revisions)
+    if form.is_valid():
+        try:
+            services.review_cite_in_revision(
+                review=review,
+                revision=revisions.get(pk=form.cleaned_data["revision"]),
+                user=request.user,
+            )
+        except ValidationFailed as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The plan revision now cites this review."))
+    else:
+        messages.error(request, _("Choose a plan revision."))
+    return redirect("learning:review-detail", review_id=review.pk)
