@@ -6,6 +6,8 @@ import datetime
 from fractions import Fraction
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.learning import services
@@ -174,3 +176,37 @@ def test_a_percentage_is_shown_exactly(demo):
     assert row.baseline == Fraction(31 * 100, 240)
     assert row.cells[1].actual == Fraction(107 * 100, 240)
     assert row.met(row.cells[1]) is False  # 44.6 % against a target of 50 %
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    total=st.integers(min_value=0, max_value=500),
+    women=st.integers(min_value=0, max_value=500),
+    poor=st.integers(min_value=0, max_value=500),
+    girisekar=st.integers(min_value=0, max_value=500),
+)
+def test_a_stored_actual_always_adds_up_or_is_refused_whole(
+    demo, trained, periods, manager, total, women, poor, girisekar
+):
+    parts = {
+        "sex": {"P": Value(women)},
+        "poverty": {"poor": Value(poor)},
+        "village": {GIRISEKAR: Value(girisekar)},
+    }
+    before = list(ActualPart.objects.filter(actual__indicator=trained).values_list("pk", flat=True))
+    try:
+        actual = services.actual_record(
+            indicator=trained, period=periods[3], user=manager, total=Value(total), parts=parts
+        )
+    except ValidationFailed:
+        assert max(women, poor, girisekar) > total
+        assert (
+            list(ActualPart.objects.filter(actual__indicator=trained).values_list("pk", flat=True))
+            == before
+        )
+        return
+    for dimension in trained.disaggregations:
+        stored = ActualPart.objects.filter(actual=actual, dimension=dimension)
+        assert sum(p.numerator for p in stored) == total
