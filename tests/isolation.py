@@ -67,6 +67,14 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "loan_id": lambda objects: objects["loan_id"],
     "savings_cycle_id": lambda objects: objects["savings_cycle_id"],
     "transaction_id": lambda objects: objects["transaction_id"],
+    # learning
+    "story_id": lambda objects: objects["story_id"],
+    "story_attachment_id": lambda objects: objects["story_attachment_id"],
+    "panel_id": lambda objects: objects["panel_id"],
+    "indicator_id": lambda objects: objects["indicator_id"],
+    "empowerment_id": lambda objects: objects["empowerment_id"],
+    "graduation_id": lambda objects: objects["graduation_id"],
+    "review_id": lambda objects: objects["review_id"],
 }
 
 

@@ -49,6 +49,7 @@ def world(demo):
             **community[VILLAGE_A],
             **_accompaniment_records(demo, VILLAGE_A),
             **_savings_records(demo, VILLAGE_A),
+            **_learning_records(demo, VILLAGE_A),
             "import_id": _import_job(demo, VILLAGE_A),
         },
         objects_b={
@@ -59,6 +60,7 @@ def world(demo):
             **community[VILLAGE_B],
             **_accompaniment_records(demo, VILLAGE_B),
             **_savings_records(demo, VILLAGE_B),
+            **_learning_records(demo, VILLAGE_B),
             "import_id": _import_job(demo, VILLAGE_B),
         },
     )
@@ -162,6 +164,39 @@ def _savings_records(demo, code: str) -> dict[str, str]:
         "loan_id": str(loan.pk),
         "savings_cycle_id": str(cycle.pk),
         "transaction_id": str(deposit.pk),
+    }
+
+
+def _learning_records(demo, code: str) -> dict[str, str]:
+    """A story (with a photo) and the village panel of the demo in `code`."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from berdaya.learning.models import (
+        EmpowermentAssessment,
+        GraduationAssessment,
+        Indicator,
+        LearningReview,
+        Panel,
+        Story,
+    )
+    from berdaya.learning.services import story_attach
+
+    story = Story.objects.filter(programme=demo.programme, village_id=code).order_by("pk").first()
+    photo = SimpleUploadedFile("cerita.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64)
+    attachment = story_attach(story=story, upload=photo, user=None)
+    panel = Panel.objects.filter(programme=demo.programme, village_id=code).order_by("pk").first()
+    indicator = Indicator.objects.get(programme=demo.programme, village_id=code)
+    empowerment = EmpowermentAssessment.objects.filter(programme=demo.programme, village_id=code)
+    graduation = GraduationAssessment.objects.filter(village_id=code).order_by("pk").first()
+    review = LearningReview.objects.filter(programme=demo.programme, village_id=code).first()
+    return {
+        "graduation_id": str(graduation.pk),
+        "review_id": str(review.pk),
+        "empowerment_id": str(empowerment.order_by("pk").first().pk),
+        "indicator_id": str(indicator.pk),
+        "story_id": str(story.pk),
+        "story_attachment_id": str(attachment.pk),
+        "panel_id": str(panel.pk),
     }
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("kelompok/", include("berdaya.groups.urls")),
     path("komunitas/", include("berdaya.community.urls")),
     path("uang/", include("berdaya.savings.urls")),
+    path("pembelajaran/", include("berdaya.learning.urls")),
     # The language switch must work on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -28,6 +28,7 @@ from . import names
 from .accompaniment import demo_accompaniment
 from .community_profile import community_profiles_create
 from .savings import demo_savings
+from .learning import demo_learning
 
 DEMO_PASSWORD = "berdaya-demo"  # noqa: S105  (printed by `make run`; demo data only)
 ORGANISATION_NAME = "Yayasan Lestari Gunungkidul"
@@ -297,6 +298,7 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
     community = DemoCommunity(organisation, programme, village_objects, users)
     demo_accompaniment(community)  # a year of activities, groups, a plan, cadres
     demo_savings(community)  # a savings group's year, a KUBE's books, village funds
+    demo_learning(community)  # stories of change, results, empowerment, graduation
     return community
 
 

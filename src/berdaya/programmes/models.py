@@ -160,6 +160,14 @@ class PlanRevision(models.Model):
     reason = models.TextField(_("reason"))
     # The phases as they were before this revision.
     previous_phases = models.JSONField(default=list)
+    # The learning review that led to this change, when there was one.
+    review = models.ForeignKey(
+        "learning.LearningReview",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_revisions",
+    )
 
     class Meta:
         ordering = ["programme_id", "-revised_at", "-pk"]

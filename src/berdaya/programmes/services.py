@@ -123,12 +123,15 @@ class PhaseInput:
 
 @transaction.atomic
 def programme_phases_revise(
-    *, programme: Programme, phases: list[PhaseInput], reason: str, user=None
+    *, programme: Programme, phases: list[PhaseInput], reason: str, user=None, review=None
 ) -> PlanRevision | None:
     """Replace the phase plan; the old plan and the reason are kept (a programme adapts).
 
-    The first plan needs no reason and makes no revision; every later change does.
+    The first plan needs no reason and makes no revision; every later change does. A
+    revision may cite the learning review (`learning.LearningReview`) that led to it.
     """
+    if review is not None and review.programme_id != programme.pk:
+        raise ValidationFailed(_("Cite a learning review of this programme."), field="review")
     for phase in phases:
         if phase.stage not in Stage.values:
             raise ValidationFailed(_("Choose one of the 5P stages."), field="stage")
@@ -154,7 +157,11 @@ def programme_phases_revise(
         if len(reason.strip()) < 5:
             raise ValidationFailed(_("Say why the plan changes."), field="reason")
         revision = PlanRevision.objects.create(
-            programme=programme, revised_by=user, reason=reason.strip(), previous_phases=previous
+            programme=programme,
+            revised_by=user,
+            reason=reason.strip(),
+            previous_phases=previous,
+            review=review,
         )
     programme.phases.all().delete()
     Phase.objects.bulk_create(

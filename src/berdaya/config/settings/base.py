@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "berdaya.community",
     "berdaya.savings",
     "berdaya.partnerships",
+    "berdaya.learning",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,68 @@
+"""Pembelajaran, the fifth P: what changed, whether it adds up, and who is becoming
+self-reliant. One module per concept; everything is re-exported here."""
+
+from .msc import (
+    ChangeDomain,
+    Consent,
+    DomainSet,
+    Panel,
+    PanelMember,
+    ReportingPeriod,
+    Selection,
+    Story,
+    StoryAttachment,
+    StoryFeedback,
+    StoryVerification,
+)
+from .practice import (
+    EmpowermentAssessment,
+    EmpowermentDomain,
+    EmpowermentRubric,
+    EmpowermentScore,
+    GraduationAssessment,
+    GraduationCriterion,
+    GraduationPathway,
+    GraduationScore,
+    LearningReview,
+    PostExitVisit,
+    RothmanAnswer,
+    RothmanDiagnostic,
+)
+from .results import (
+    Actual,
+    ActualPart,
+    Indicator,
+    ResultNode,
+    Target,
+)
+
+__all__ = [
+    "Actual",
+    "ActualPart",
+    "ChangeDomain",
+    "Consent",
+    "DomainSet",
+    "EmpowermentAssessment",
+    "EmpowermentDomain",
+    "EmpowermentRubric",
+    "EmpowermentScore",
+    "GraduationAssessment",
+    "GraduationCriterion",
+    "GraduationPathway",
+    "GraduationScore",
+    "Indicator",
+    "LearningReview",
+    "Panel",
+    "PanelMember",
+    "PostExitVisit",
+    "ReportingPeriod",
+    "ResultNode",
+    "RothmanAnswer",
+    "RothmanDiagnostic",
+    "Selection",
+    "Story",
+    "StoryAttachment",
+    "StoryFeedback",
+    "StoryVerification",
+    "Target",
+]

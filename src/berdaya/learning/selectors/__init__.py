@@ -1,0 +1,1 @@
+"""Every read of the learning app, through the access rule."""

@@ -1,0 +1,1 @@
+"""The learning pages, one module per concept (thin: parse, call, render)."""
