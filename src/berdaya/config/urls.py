@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+
+from berdaya.api.main import api
 from django.views.i18n import set_language
 
 urlpatterns = [
@@ -14,6 +16,8 @@ urlpatterns = [
     path("perencanaan/", include("berdaya.planning.urls")),
     path("kelompok/", include("berdaya.groups.urls")),
     path("komunitas/", include("berdaya.community.urls")),
+    path("profil/", include("berdaya.accounts.urls")),
+    path("api/v1/", api.urls),
     # The language switch must work on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

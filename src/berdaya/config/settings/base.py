@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     # Berdaya, in the order of the 5P cycle after the foundations.
     "berdaya.core",
     "berdaya.areas",
@@ -68,6 +69,9 @@ INSTALLED_APPS = [
     "berdaya.groups",
     "berdaya.planning",
     "berdaya.community",
+    # Above the domain apps: the user's own account, and the REST API over every app.
+    "berdaya.accounts",
+    "berdaya.api",
 ]
 
 MIDDLEWARE = [
@@ -78,7 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Every page needs sign-in; the API (/api/) answers 401 in JSON itself.
+    "berdaya.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "berdaya.core.middleware.ExpiredSessionMiddleware",
     "berdaya.core.middleware.BerdayaErrorMiddleware",
@@ -200,3 +205,17 @@ LOGGING = {
         "django.db.backends": {"level": env.str("BERDAYA_SQL_LOG_LEVEL", default="INFO")},
     },
 }
+
+# Caches: Django's local-memory cache, per process (no extra server). `ratelimit` holds the
+# API's request counts (see berdaya.api.throttling for what per-process counting means).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "berdaya-ratelimit",
+    },
+}
+# REST API rate limits ("<requests>/<s|min|hour|day>"): per token or signed-in user, and per
+# client IP address. Over the limit the API answers 429 with Retry-After.
+BERDAYA_API_RATE_CALLER = env.str("BERDAYA_API_RATE_CALLER", default="600/min")
+BERDAYA_API_RATE_IP = env.str("BERDAYA_API_RATE_IP", default="1200/min")

@@ -1,0 +1,105 @@
+"""Writes for a user's own account: personal access tokens."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from berdaya.core.errors import NotFound, ValidationFailed
+
+from .models import PersonalAccessToken
+
+TOKEN_PREFIX = "bdy_"
+PREFIX_CHARS = 8  # public part after "bdy_": enough to find the row, not to guess a token
+MAX_EXPIRY_DAYS = 365
+MAX_ACTIVE_TOKENS = 20
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)  # at most one write a minute per token
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: PersonalAccessToken
+    secret: str  # the whole token, shown to its owner once and never stored
+
+
+@transaction.atomic
+def token_create(*, user, name: str, scope: str, expires_in_days: int) -> NewToken:
+    """A new token for `user`; the returned secret is the only copy."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("Give the token a name, e.g. the tool that uses it."), field="name")
+    if len(name) > 100:
+        raise ValidationFailed(_("The name is too long (100 characters at most)."), field="name")
+    if scope not in PersonalAccessToken.Scope.values:
+        raise ValidationFailed(_("Choose one of the listed answers."), field="scope")
+    if not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
+        raise ValidationFailed(
+            _("A token expires after 1 to %(days)d days.") % {"days": MAX_EXPIRY_DAYS},
+            field="expires_in_days",
+        )
+    active = PersonalAccessToken.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).count()
+    if active >= MAX_ACTIVE_TOKENS:
+        raise ValidationFailed(
+            _("You have %(count)d active tokens; revoke one you no longer use first.")
+            % {"count": active}
+        )
+    public = TOKEN_PREFIX + secrets.token_hex(PREFIX_CHARS // 2)
+    while PersonalAccessToken.objects.filter(prefix=public).exists():  # pragma: no cover
+        public = TOKEN_PREFIX + secrets.token_hex(PREFIX_CHARS // 2)
+    raw = f"{public}_{secrets.token_urlsafe(32)}"
+    token = PersonalAccessToken.objects.create(
+        user=user,
+        name=name,
+        prefix=public,
+        digest=_digest(raw),
+        scope=scope,
+        expires_at=timezone.now() + datetime.timedelta(days=expires_in_days),
+    )
+    return NewToken(token=token, secret=raw)
+
+
+@transaction.atomic
+def token_revoke(*, user, token_id: int) -> PersonalAccessToken:
+    """Revoke one of `user`'s own tokens (another user's token answers "not found")."""
+    token = PersonalAccessToken.objects.filter(user=user, pk=token_id).first()
+    if token is None:
+        raise NotFound(_("No such token."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def token_authenticate(raw: str) -> PersonalAccessToken | None:
+    """The active token `raw` is, or None. Compares digests in constant time."""
+    raw = (raw or "").strip()
+    if not raw.startswith(TOKEN_PREFIX) or raw.count("_") < 2 or len(raw) > 200:
+        return None
+    public = raw[: len(TOKEN_PREFIX) + PREFIX_CHARS]
+    token = (
+        PersonalAccessToken.objects.select_related("user")
+        .filter(prefix=public, revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.digest, _digest(raw)):
+        return None
+    now = timezone.now()
+    if token.expires_at <= now or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
