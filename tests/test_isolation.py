@@ -49,6 +49,7 @@ def world(demo):
             **community[VILLAGE_A],
             **_accompaniment_records(demo, VILLAGE_A),
             "import_id": _import_job(demo, VILLAGE_A),
+            "token_id": _token(demo, "pendamping.girisekar"),
         },
         objects_b={
             "village_code": VILLAGE_B,
@@ -58,6 +59,7 @@ def world(demo):
             **community[VILLAGE_B],
             **_accompaniment_records(demo, VILLAGE_B),
             "import_id": _import_job(demo, VILLAGE_B),
+            "token_id": _token(demo, "manajer"),
         },
     )
 
@@ -171,3 +173,10 @@ def _import_job(demo, village_code: str) -> str:
         created_by=demo.users["manajer"],
     )
     return str(job.pk)
+
+
+def _token(demo, username: str) -> str:
+    from berdaya.accounts.services import token_create
+
+    made = token_create(user=demo.users[username], name="walk", scope="read", expires_in_days=7)
+    return str(made.token.pk)

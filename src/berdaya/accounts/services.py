@@ -16,7 +16,7 @@ from berdaya.core.errors import NotFound, ValidationFailed
 
 from .models import PersonalAccessToken
 
-TOKEN_PREFIX = "bdy_"
+TOKEN_PREFIX = "bdy_"  # noqa: S105  (a public marker, not a secret)
 PREFIX_CHARS = 8  # public part after "bdy_": enough to find the row, not to guess a token
 MAX_EXPIRY_DAYS = 365
 MAX_ACTIVE_TOKENS = 20
@@ -38,7 +38,9 @@ def token_create(*, user, name: str, scope: str, expires_in_days: int) -> NewTok
     """A new token for `user`; the returned secret is the only copy."""
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed(_("Give the token a name, e.g. the tool that uses it."), field="name")
+        raise ValidationFailed(
+            _("Give the token a name, e.g. the tool that uses it."), field="name"
+        )
     if len(name) > 100:
         raise ValidationFailed(_("The name is too long (100 characters at most)."), field="name")
     if scope not in PersonalAccessToken.Scope.values:

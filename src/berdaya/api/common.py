@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from typing import Annotated
 
 from django.utils.translation import gettext as _
-from pydantic import Field
+from ninja import Schema
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from berdaya.core import crypto
 from berdaya.core.access import village_codes_for
@@ -53,3 +55,56 @@ def audit_read(user, objects, *, object_type: str) -> None:
         )
         for organisation_id, keys in sorted(by_organisation.items())
     )
+
+
+def links_from_id(status: int, key: str, *operation_ids: str) -> dict:
+    """OpenAPI links from a created object's `id` to the operations on it (create → read →
+    update): clients and Schemathesis's stateful tests follow them."""
+    return {
+        "responses": {
+            str(status): {
+                "links": {
+                    op: {"operationId": op, "parameters": {key: "$response.body#/id"}}
+                    for op in operation_ids
+                }
+            }
+        }
+    }
+
+
+def choice_of(choices) -> object:
+    """A Django TextChoices as a closed JSON-schema enum (`Literal[...]`), so the document
+    says every allowed value and clients cannot send one the services would refuse."""
+    from typing import Literal
+
+    return Literal[tuple(choices.values)]
+
+
+def blank_or(choices) -> object:
+    """Like `choice_of`, with "" for "not known"."""
+    from typing import Literal
+
+    return Literal[("", *choices.values)]
+
+
+def _iso_date(value):
+    """Only real dates or `YYYY-MM-DD` (Pydantic would also read 0 as 1 January 1970)."""
+    import re
+
+    from pydantic_core import PydanticCustomError
+
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise PydanticCustomError("date_parsing", "Input should be a date as YYYY-MM-DD")
+
+
+class InputSchema(Schema):
+    """What a client sends: a JSON object with the listed fields only."""
+
+    model_config = ConfigDict(from_attributes=False, extra="forbid")
+
+
+# A date in a query or a body: ISO 8601 only.
+Date = Annotated[datetime.date, BeforeValidator(_iso_date)]

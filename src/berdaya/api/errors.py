@@ -166,8 +166,11 @@ def _unauthenticated(request, exc, api):
 def _throttled(request, exc: Throttled, api):
     response = api.create_response(
         request,
-        _body(429, _("Too many requests. Wait %(seconds)s seconds and try again.")
-              % {"seconds": int(exc.wait or 1)}),
+        _body(
+            429,
+            _("Too many requests. Wait %(seconds)s seconds and try again.")
+            % {"seconds": int(exc.wait or 1)},
+        ),
         status=429,
     )
     response["Retry-After"] = str(max(1, int(exc.wait or 1)))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from berdaya.community import selectors, services
+from berdaya.community.models import Institution
 from berdaya.organisations.models import Organisation
 
-from ..common import Key, Text, VillageCode
+from ..common import InputSchema, Key, Text, VillageCode, choice_of, links_from_id
 from ..errors import responses
 
 router = Router(tags=["community"])
@@ -74,9 +75,7 @@ class CapitalItemOut(Schema):
     recorded_on: datetime.date
 
 
-@router.get(
-    "/villages/{village_code}/institutions", response=responses(200, list[InstitutionOut])
-)
+@router.get("/villages/{village_code}/institutions", response=responses(200, list[InstitutionOut]))
 def institution_list(request, village_code: VillageCode):
     village = selectors.village_for_user(user=request.user, code=village_code)
     return [_institution(i) for i in selectors.institutions_of(user=request.user, village=village)]
@@ -104,9 +103,7 @@ def past_programme_list(request, village_code: VillageCode):
     ]
 
 
-@router.get(
-    "/villages/{village_code}/capital-items", response=responses(200, list[CapitalItemOut])
-)
+@router.get("/villages/{village_code}/capital-items", response=responses(200, list[CapitalItemOut]))
 def capital_item_list(request, village_code: VillageCode):
     village = selectors.village_for_user(user=request.user, code=village_code)
     return [
@@ -129,12 +126,15 @@ def institution_get(request, institution_id: Key):
     return _institution(selectors.institution_get(user=request.user, pk=institution_id))
 
 
-class InstitutionIn(Schema):
+InstitutionKind = choice_of(Institution.Kind)
+
+
+class InstitutionIn(InputSchema):
     village_code: VillageCode
     organisation_id: Key | None = Field(
         None, description="Needed only when you work in the village for several organisations."
     )
-    kind: Text = Field(..., max_length=14)
+    kind: InstitutionKind
     name: Text = Field(..., min_length=1, max_length=150)
     description: Text = Field("", max_length=5000)
     members: int | None = Field(None, ge=0, le=1_000_000)
@@ -144,7 +144,11 @@ class InstitutionIn(Schema):
     strength: int = Field(3, ge=1, le=5)
 
 
-@router.post("/institutions", response=responses(201, InstitutionOut))
+@router.post(
+    "/institutions",
+    response=responses(201, InstitutionOut),
+    openapi_extra=links_from_id(201, "institution_id", "institution_get", "institution_update"),
+)
 def institution_create(request, payload: InstitutionIn):
     village = selectors.village_for_user(user=request.user, code=payload.village_code)
     organisation_id = services.editing_organisation(
@@ -156,11 +160,11 @@ def institution_create(request, payload: InstitutionIn):
         village=village,
         **payload.model_dump(exclude={"village_code", "organisation_id"}),
     )
-    return 201, _institution(institution)
+    return Status(201, _institution(institution))
 
 
-class InstitutionPatch(Schema):
-    kind: Text | None = Field(None, max_length=14)
+class InstitutionPatch(InputSchema):
+    kind: InstitutionKind | None = None
     name: Text | None = Field(None, min_length=1, max_length=150)
     description: Text | None = Field(None, max_length=5000)
     members: int | None = Field(None, ge=0, le=1_000_000)
@@ -175,9 +179,7 @@ def institution_update(request, institution_id: Key, payload: InstitutionPatch):
     institution = selectors.institution_get(user=request.user, pk=institution_id)
     changes = payload.model_dump(exclude_unset=True)
     # A field sent as null means "no change" for the ones that cannot be empty.
-    changes = {
-        k: v for k, v in changes.items() if v is not None or k in {"members", "since_year"}
-    }
+    changes = {k: v for k, v in changes.items() if v is not None or k in {"members", "since_year"}}
     return _institution(
         services.institution_update(user=request.user, institution=institution, **changes)
     )

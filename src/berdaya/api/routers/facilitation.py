@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from berdaya.core.errors import ValidationFailed
 from berdaya.facilitation import selectors, services
+from berdaya.facilitation.models import Activity
 from berdaya.facilitation.selectors import ActivityFilters
 from berdaya.programmes.selectors import programme_get
+from berdaya.programmes.vocabulary import Level, Stage, Strategy
 
-from ..common import Key, Text, VillageCode, require_personal
+from ..common import (
+    Date,
+    InputSchema,
+    Key,
+    Text,
+    VillageCode,
+    choice_of,
+    links_from_id,
+    require_personal,
+)
 from ..errors import responses
 from ..pagination import Page, PageParams, page_of
 
@@ -27,7 +36,7 @@ class ActivityOut(Schema):
     village_code: str
     kind: str
     title: str
-    held_on: datetime.date
+    held_on: Date
     place: str
     initiated_by: str
     initiator_person_id: int | None
@@ -64,14 +73,21 @@ def _activity(activity) -> ActivityOut:
     )
 
 
+Kind = choice_of(Activity.Kind)
+Initiator = choice_of(Activity.Initiator)
+StageChoice = choice_of(Stage)
+LevelChoice = choice_of(Level)
+StrategyChoice = choice_of(Strategy)
+
+
 class ActivityQuery(PageParams):
     programme_id: Key | None = None
     village: VillageCode | None = None
-    kind: Text = Field("", max_length=14)
-    stage: Text = Field("", max_length=14)
-    initiated_by: Text = Field("", max_length=12)
-    start: datetime.date | None = None
-    end: datetime.date | None = None
+    kind: Kind | None = None
+    stage: StageChoice | None = None
+    initiated_by: Initiator | None = None
+    start: Date | None = None
+    end: Date | None = None
 
 
 @router.get("/activities", response=responses(200, Page[ActivityOut]))
@@ -80,9 +96,9 @@ def activity_list(request, query: Query[ActivityQuery]):
     filters = ActivityFilters(
         programme_id=query.programme_id,
         village=query.village or "",
-        kind=query.kind,
-        stage=query.stage,
-        initiated_by=query.initiated_by,
+        kind=query.kind or "",
+        stage=query.stage or "",
+        initiated_by=query.initiated_by or "",
         start=query.start,
         end=query.end,
     )
@@ -95,14 +111,14 @@ def activity_get(request, activity_id: Key):
     return _activity(selectors.activity_get(user=request.user, pk=activity_id))
 
 
-class ActivityDetailsIn(Schema):
-    kind: Text = Field(..., max_length=14)
-    title: Text = Field(..., max_length=200)
-    held_on: datetime.date
-    initiated_by: Text = Field(..., max_length=12)
-    stage: Text = Field(..., max_length=14)
-    level: Text = Field(..., max_length=6)
-    strategies: list[Text] = Field(default_factory=list, max_length=7)
+class ActivityDetailsIn(InputSchema):
+    kind: Kind
+    title: Text = Field(..., min_length=1, max_length=200)
+    held_on: Date
+    initiated_by: Initiator
+    stage: StageChoice
+    level: LevelChoice
+    strategies: list[StrategyChoice] = Field(default_factory=list, max_length=7)
     place: Text = Field("", max_length=200)
     notes: Text = Field("", max_length=5000)
     initiator_person_id: Key | None = None
@@ -140,7 +156,11 @@ def _details(user, data: dict, *, organisation_id: int) -> dict:
     return details
 
 
-@router.post("/activities", response=responses(201, ActivityOut))
+@router.post(
+    "/activities",
+    response=responses(201, ActivityOut),
+    openapi_extra=links_from_id(201, "activity_id", "activity_get", "activity_update"),
+)
 def activity_create(request, payload: ActivityIn):
     programme = programme_get(user=request.user, pk=payload.programme_id)
     data = payload.model_dump(exclude={"programme_id", "village_code"})
@@ -150,17 +170,17 @@ def activity_create(request, payload: ActivityIn):
         village_code=payload.village_code,
         **_details(request.user, data, organisation_id=programme.organisation_id),
     )
-    return 201, _activity(activity)
+    return Status(201, _activity(activity))
 
 
-class ActivityPatch(Schema):
-    kind: Text | None = Field(None, max_length=14)
-    title: Text | None = Field(None, max_length=200)
-    held_on: datetime.date | None = None
-    initiated_by: Text | None = Field(None, max_length=12)
-    stage: Text | None = Field(None, max_length=14)
-    level: Text | None = Field(None, max_length=6)
-    strategies: list[Text] | None = Field(None, max_length=7)
+class ActivityPatch(InputSchema):
+    kind: Kind | None = None
+    title: Text | None = Field(None, min_length=1, max_length=200)
+    held_on: Date | None = None
+    initiated_by: Initiator | None = None
+    stage: StageChoice | None = None
+    level: LevelChoice | None = None
+    strategies: list[StrategyChoice] | None = Field(None, max_length=7)
     place: Text | None = Field(None, max_length=200)
     notes: Text | None = Field(None, max_length=5000)
     initiator_person_id: Key | None = None
@@ -198,4 +218,3 @@ def activity_update(request, activity_id: Key, payload: ActivityPatch):
         **_details(request.user, merged, organisation_id=activity.organisation_id),
     )
     return _activity(updated)
-

@@ -5,14 +5,24 @@ from __future__ import annotations
 import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from berdaya.core.errors import ValidationFailed
 from berdaya.groups import selectors, services
+from berdaya.groups.models import Group, GroupMember
 from berdaya.registry.selectors import persons_visible_to
 
-from ..common import Key, Text, VillageCode, require_personal
+from ..common import (
+    Date,
+    InputSchema,
+    Key,
+    Text,
+    VillageCode,
+    choice_of,
+    links_from_id,
+    require_personal,
+)
 from ..errors import responses
 from ..pagination import Page, PageParams, page_of
 
@@ -24,7 +34,7 @@ class GroupMemberOut(Schema):
     person_id: int
     name: str
     role: str
-    joined_on: datetime.date
+    joined_on: Date
     left_on: datetime.date | None
 
 
@@ -76,10 +86,14 @@ def _detail(group) -> GroupDetailOut:
     return GroupDetailOut(**_group(group), bylaws=group.bylaws, members=members)
 
 
+GroupKind = choice_of(Group.Kind)
+MemberRole = choice_of(GroupMember.Role)
+
+
 class GroupQuery(PageParams):
     organisation_id: Key | None = None
     village: VillageCode | None = None
-    kind: Text = Field("", max_length=14)
+    kind: GroupKind | None = None
 
 
 @router.get("/groups", response=responses(200, Page[GroupOut]))
@@ -89,7 +103,7 @@ def group_list(request, query: Query[GroupQuery]):
         user=request.user,
         organisation_id=query.organisation_id,
         village=query.village or "",
-        kind=query.kind,
+        kind=query.kind or "",
     )
     rows, cursor = page_of(groups, query)
     return {"items": [_group(g) for g in rows], "next": cursor}
@@ -100,18 +114,22 @@ def group_get(request, group_id: Key):
     return _detail(selectors.group_get(user=request.user, pk=group_id))
 
 
-class GroupIn(Schema):
+class GroupIn(InputSchema):
     organisation_id: Key
     village_code: VillageCode
     name: Text = Field(..., max_length=200)
-    kind: Text = Field(..., max_length=14)
+    kind: GroupKind
     existed_before_programme: bool
-    founded_on: datetime.date | None = None
+    founded_on: Date | None = None
     bylaws: Text = Field("", max_length=5000)
     meeting_schedule: Text = Field("", max_length=200)
 
 
-@router.post("/groups", response=responses(201, GroupDetailOut))
+@router.post(
+    "/groups",
+    response=responses(201, GroupDetailOut),
+    openapi_extra=links_from_id(201, "group_id", "group_get", "group_member_add"),
+)
 def group_create(request, payload: GroupIn):
     group = services.group_create(
         user=request.user,
@@ -124,13 +142,13 @@ def group_create(request, payload: GroupIn):
         bylaws=payload.bylaws,
         meeting_schedule=payload.meeting_schedule,
     )
-    return 201, _detail(selectors.group_get(user=request.user, pk=group.pk))
+    return Status(201, _detail(selectors.group_get(user=request.user, pk=group.pk)))
 
 
-class GroupMemberIn(Schema):
+class GroupMemberIn(InputSchema):
     person_id: Key
-    joined_on: datetime.date
-    role: Text = Field("member", max_length=12)
+    joined_on: Date
+    role: MemberRole = "member"
 
 
 @router.post("/groups/{group_id}/members", response=responses(201, GroupDetailOut))
@@ -142,4 +160,4 @@ def group_member_add(request, group_id: Key, payload: GroupMemberIn):
     services.group_member_add(
         group=group, person=person, joined_on=payload.joined_on, role=payload.role
     )
-    return 201, _detail(selectors.group_get(user=request.user, pk=group_id))
+    return Status(201, _detail(selectors.group_get(user=request.user, pk=group_id)))

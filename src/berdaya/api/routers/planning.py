@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
-
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from berdaya.planning import selectors, services
 from berdaya.programmes.selectors import programme_get
 
-from ..common import Key, Text, VillageCode, require_personal
+from ..common import Date, InputSchema, Key, Text, VillageCode, links_from_id, require_personal
 from ..errors import responses
 from ..pagination import Page, PageParams, page_of
 
@@ -30,7 +28,7 @@ class PlanOut(Schema):
     village_code: str
     group_id: int | None
     title: str
-    started_on: datetime.date
+    started_on: Date
     step: int
     method: str
 
@@ -83,14 +81,18 @@ def plan_get(request, cycle_id: Key):
     return _detail(selectors.cycle_get(user=request.user, pk=cycle_id))
 
 
-class PlanIn(Schema):
+class PlanIn(InputSchema):
     programme_id: Key
     village_code: VillageCode
     title: Text = Field(..., max_length=200)
-    started_on: datetime.date
+    started_on: Date
 
 
-@router.post("/plans", response=responses(201, PlanDetailOut))
+@router.post(
+    "/plans",
+    response=responses(201, PlanDetailOut),
+    openapi_extra=links_from_id(201, "cycle_id", "plan_get", "plan_problem_add"),
+)
 def plan_create(request, payload: PlanIn):
     programme = programme_get(user=request.user, pk=payload.programme_id)
     cycle = services.cycle_start(
@@ -100,10 +102,10 @@ def plan_create(request, payload: PlanIn):
         title=payload.title,
         started_on=payload.started_on,
     )
-    return 201, _detail(cycle)
+    return Status(201, _detail(cycle))
 
 
-class ProblemIn(Schema):
+class ProblemIn(InputSchema):
     title: Text = Field(..., max_length=200)
     description: Text = Field("", max_length=5000)
 
@@ -113,4 +115,4 @@ def plan_problem_add(request, cycle_id: Key, payload: ProblemIn):
     """Add a problem the community named (steps 1–2 only, like the page)."""
     cycle = selectors.cycle_get(user=request.user, pk=cycle_id)
     services.problem_add(cycle=cycle, title=payload.title, description=payload.description)
-    return 201, _detail(cycle)
+    return Status(201, _detail(cycle))

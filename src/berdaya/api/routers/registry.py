@@ -13,18 +13,30 @@ from typing import Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from berdaya.core.access import organisation_ids_for, village_codes_for
 from berdaya.core.errors import PermissionDenied
 from berdaya.organisations.models import Organisation
-from berdaya.registry import selectors, services
+from berdaya.registry import choices, selectors, services
 from berdaya.registry.models import Household, Person
 from berdaya.registry.selectors import HouseholdFilters
 from berdaya.registry.services import MemberInput
 
-from ..common import Key, Text, VillageCode, audit_read, masked, require_personal
+from ..common import (
+    Date,
+    InputSchema,
+    Key,
+    Text,
+    VillageCode,
+    audit_read,
+    blank_or,
+    choice_of,
+    links_from_id,
+    masked,
+    require_personal,
+)
 from ..errors import responses
 from ..pagination import Page, PageParams, page_of
 
@@ -161,7 +173,9 @@ def household_list(request, query: Query[HouseholdQuery]):
         status=query.status,
         organisation_id=query.organisation_id,
     )
-    households = selectors.with_members(selectors.household_search(user=request.user, filters=filters))
+    households = selectors.with_members(
+        selectors.household_search(user=request.user, filters=filters)
+    )
     rows, cursor = page_of(households, query)
     audit_read(request.user, rows, object_type="household")
     return {"items": [_household(h) for h in rows], "next": cursor}
@@ -178,17 +192,23 @@ Sex = Literal["L", "P"]
 Relation = Literal[tuple(Person.Relation.values)]  # type: ignore[valid-type]
 
 
-class MemberIn(Schema):
+Marital = blank_or(choices.Marital)
+Education = blank_or(choices.Education)
+Occupation = blank_or(choices.Occupation)
+Disability = choice_of(choices.Disability)
+
+
+class MemberIn(InputSchema):
     name: Text = Field(..., min_length=1, max_length=150)
     sex: Sex
     relation: Relation
-    birth_date: datetime.date | None = None
+    birth_date: Date | None = None
     nik: Text = Field("", max_length=32, description="16 digits; stored encrypted.")
-    marital_status: Text = Field("", max_length=10)
-    education: Text = Field("", max_length=14)
+    marital_status: Marital = ""
+    education: Education = ""
     attending_school: bool | None = None
-    occupation: Text = Field("", max_length=14)
-    disabilities: list[Text] = Field(default_factory=list, max_length=10)
+    occupation: Occupation = ""
+    disabilities: list[Disability] = Field(default_factory=list, max_length=10)
     chronic_illness: bool | None = None
     pregnant: bool | None = None
     undernourished: bool | None = None
@@ -197,7 +217,7 @@ class MemberIn(Schema):
         return MemberInput(**self.model_dump())
 
 
-class HouseholdIn(Schema):
+class HouseholdIn(InputSchema):
     organisation_id: Key
     village_code: VillageCode
     members: list[MemberIn] = Field(..., min_length=1, max_length=40)
@@ -224,7 +244,13 @@ def _registration_target(user, *, organisation_id: int, village_code: str):
     return Organisation.objects.get(pk=organisation_id), Village.objects.get(code=village_code)
 
 
-@router.post("/households", response=responses(201, HouseholdDetailOut))
+@router.post(
+    "/households",
+    response=responses(201, HouseholdDetailOut),
+    openapi_extra=links_from_id(
+        201, "household_id", "household_get", "household_update", "household_member_add"
+    ),
+)
 def household_create(request, payload: HouseholdIn):
     """Register a household with its members: the same rules as the import and the pages."""
     organisation, village = _registration_target(
@@ -245,13 +271,13 @@ def household_create(request, payload: HouseholdIn):
         user=request.user,
     )
     household = selectors.household_get(user=request.user, pk=household.pk)
-    return 201, _household_detail(household)
+    return Status(201, _household_detail(household))
 
 
-class HouseholdPatch(Schema):
+class HouseholdPatch(InputSchema):
     """A move within the village (new dusun, RW, RT or address); kept in its history."""
 
-    on: datetime.date | None = Field(None, description="When it moved; today if not given.")
+    on: Date | None = Field(None, description="When it moved; today if not given.")
     dusun: Text | None = Field(None, max_length=100)
     rw: Text | None = Field(None, max_length=3)
     rt: Text | None = Field(None, max_length=3)
@@ -275,7 +301,7 @@ def household_update(request, household_id: Key, payload: HouseholdPatch):
 
 class MemberAddIn(MemberIn):
     born: bool = Field(False, description="Born into the household (else: joined it).")
-    on: datetime.date | None = None
+    on: Date | None = None
 
 
 @router.post("/households/{household_id}/members", response=responses(201, PersonOut))
@@ -289,7 +315,7 @@ def household_member_add(request, household_id: Key, payload: MemberAddIn):
         on=payload.on,
         user=request.user,
     )
-    return 201, _person(selectors.person_get(user=request.user, pk=person.pk))
+    return Status(201, _person(selectors.person_get(user=request.user, pk=person.pk)))
 
 
 class PersonQuery(PageParams):
@@ -324,7 +350,7 @@ def person_get(request, person_id: Key):
     return _person(person)
 
 
-class RevealIn(Schema):
+class RevealIn(InputSchema):
     purpose: Text = Field(..., max_length=200, description="Why the full number is needed.")
 
 

@@ -21,6 +21,8 @@ def api(token_for):
     """`api("pendamping.girisekar")` returns a test client that sends that user's token."""
 
     def _client(username: str, *, scope: str = "write", **headers) -> Client:
-        return Client(headers={"Authorization": f"Bearer {token_for(username, scope=scope)}", **headers})
+        return Client(
+            headers={"Authorization": f"Bearer {token_for(username, scope=scope)}", **headers}
+        )
 
     return _client
