@@ -7,8 +7,7 @@ from collections import defaultdict
 from typing import Annotated
 
 from django.utils.translation import gettext as _
-from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from berdaya.core import crypto
 from berdaya.core.access import village_codes_for
@@ -100,10 +99,11 @@ def _iso_date(value):
     raise PydanticCustomError("date_parsing", "Input should be a date as YYYY-MM-DD")
 
 
-class InputSchema(Schema):
-    """What a client sends: a JSON object with the listed fields only."""
+class InputSchema(BaseModel):
+    """What a client sends: a JSON object with the listed fields only (a plain Pydantic
+    model: ninja's `Schema` also reads attributes, so it would take a list as an object)."""
 
-    model_config = ConfigDict(from_attributes=False, extra="forbid")
+    model_config = ConfigDict(extra="forbid")
 
 
 # A date in a query or a body: ISO 8601 only.
