@@ -32,6 +32,7 @@ ADMIN_KWARGS = {
     "id": "1",
     "content_type_id": "1",
     "url": "x",
+    "pk": "1",  # django-otp's admin pages of an authenticator (QR code)
 }
 
 

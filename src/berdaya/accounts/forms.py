@@ -24,3 +24,21 @@ class TokenForm(forms.Form):
     expires_in_days = forms.TypedChoiceField(
         label=_("Expires after"), choices=EXPIRY_CHOICES, coerce=int, initial=90
     )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Making a token asks for your password again."),
+    )

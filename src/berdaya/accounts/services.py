@@ -105,3 +105,27 @@ def token_authenticate(raw: str) -> PersonalAccessToken | None:
         PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def password_confirm(request, *, user, password: str) -> None:
+    """Ask for the password again (before making a token). Goes through Django's
+    `authenticate`, so django-axes counts a wrong password and locks like a sign-in."""
+    from django.contrib.auth import authenticate
+
+    from berdaya.core.errors import PermissionDenied
+
+    checked = authenticate(request, username=user.get_username(), password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise PermissionDenied(lockout_message(), field="password")
+    if checked is None or checked.pk != user.pk:
+        raise ValidationFailed(_("That is not your password."), field="password")
+
+
+def lockout_message() -> str:
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _(
+        "Too many wrong passwords. Signing in is locked for %(minutes)d minutes, for this "
+        "account and this address. An administrator can unlock it sooner."
+    ) % {"minutes": minutes}

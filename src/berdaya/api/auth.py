@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from berdaya.accounts.services import token_authenticate
+from berdaya.accounts.twofactor import must_verify
 from berdaya.core import channel
 from berdaya.core.errors import PermissionDenied
 
@@ -66,6 +67,8 @@ class SessionAuth(NinjaSessionAuth):
         user = request.user
         if not user.is_authenticated:
             return None
+        if must_verify(user) and not user.is_verified():
+            return None  # signed in with the password only: no second factor yet
         channel.channel_set(channel.API_SESSION)
         return user
 

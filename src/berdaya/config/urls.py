@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from berdaya.api.main import api
-from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("berdaya.core.urls")),

@@ -6,6 +6,7 @@ The settings that exist are listed in docs/settings.md; a test keeps the two
 in step.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -59,6 +60,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     # Berdaya, in the order of the 5P cycle after the foundations.
     "berdaya.core",
     "berdaya.areas",
@@ -82,14 +87,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs sign-in; the API (/api/) answers 401 in JSON itself.
     "berdaya.core.middleware.LoginRequiredMiddleware",
+    # Managers and admins pass their second factor before any page (accounts.twofactor).
+    "berdaya.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "berdaya.core.middleware.ExpiredSessionMiddleware",
     "berdaya.core.middleware.BerdayaErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in (pages, admin) with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "berdaya.config.urls"
@@ -141,9 +151,31 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:login"
 
+# django-axes first: it refuses a locked-out username or address before the password is
+# even checked, on every path that calls authenticate() (sign-in, admin, token creation).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("BERDAYA_LOCKOUT_FAILURES", default=10)
+# Counted separately: ten wrong passwords for one username lock that username (from every
+# address), and ten from one address lock that address (for every username).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("BERDAYA_LOCKOUT_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "berdaya.accounts.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]
+AXES_VERBOSE = False
+# Two-step sign-in (TOTP) for administrators and managers: see berdaya.accounts.twofactor.
+BERDAYA_2FA_REQUIRED = env.bool("BERDAYA_2FA_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "Berdaya"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -200,6 +232,8 @@ LOGGING = {
         # The request logger prints URLs, which may carry search terms typed by users.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # django-axes logs every sign-in with the username; failures and lockouts only.
+        "axes": {"level": "WARNING"},
         # DEBUG (with BERDAYA_DEBUG) prints every SQL statement with its parameters:
         # identifiers in them are already encrypted or hashed (a test checks it).
         "django.db.backends": {"level": env.str("BERDAYA_SQL_LOG_LEVEL", default="INFO")},
