@@ -75,10 +75,11 @@ def demo(db):
 def login(demo):
     """`login("manajer")` returns a test client signed in as that demo user."""
 
+    from berdaya.accounts.testing import signed_in
+
     def _login(username: str) -> Client:
-        client = Client()
-        client.force_login(demo.users[username])
-        return client
+        # Signed in as that user has it after both steps (managers and admins use 2FA).
+        return signed_in(Client(), demo.users[username])
 
     return _login
 

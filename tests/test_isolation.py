@@ -51,6 +51,7 @@ def world(demo):
             **_savings_records(demo, VILLAGE_A),
             **_learning_records(demo, VILLAGE_A),
             "import_id": _import_job(demo, VILLAGE_A),
+            "token_id": _token(demo, "pendamping.girisekar"),
         },
         objects_b={
             "village_code": VILLAGE_B,
@@ -62,6 +63,7 @@ def world(demo):
             **_savings_records(demo, VILLAGE_B),
             **_learning_records(demo, VILLAGE_B),
             "import_id": _import_job(demo, VILLAGE_B),
+            "token_id": _token(demo, "manajer"),
         },
     )
 
@@ -249,3 +251,10 @@ def _import_job(demo, village_code: str) -> str:
         created_by=demo.users["manajer"],
     )
     return str(job.pk)
+
+
+def _token(demo, username: str) -> str:
+    from berdaya.accounts.services import token_create
+
+    made = token_create(user=demo.users[username], name="walk", scope="read", expires_in_days=7)
+    return str(made.token.pk)

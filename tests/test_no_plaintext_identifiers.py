@@ -46,7 +46,8 @@ def test_no_demo_identifier_is_stored_or_logged_in_plaintext(tmp_path):
         ["load-areas", "--province", "34"],
         ["demo"],
         ["shell", "-c", "from django.test import Client; from berdaya.core.models import User; "
-         "c = Client(HTTP_HOST='127.0.0.1'); c.force_login(User.objects.get(username='manajer')); "
+         "from berdaya.accounts.testing import signed_in; "
+         "c = signed_in(Client(HTTP_HOST='127.0.0.1'), User.objects.get(username='manajer')); "
          "[c.get(u) for u in ('/', '/registri/rumah-tangga/', '/registri/rumah-tangga/1/')]"],
     ):  # fmt: skip
         result = _berdaya(args, env)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from berdaya.demo import DEMO_PASSWORD
+from berdaya.demo.security import demo_code
 from berdaya.registry.models import Household
 
 from .conftest import PHONE
@@ -43,10 +44,16 @@ def open_sign_in_page(page) -> None:
 
 
 def sign_in(page, username: str, password: str) -> None:
+    """Both steps, as a person does: the password, then (managers, admins) the code that
+    the demo's authenticator shows (see berdaya.demo.security)."""
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.click("form:has(input[name=password]) button[type=submit]")
+    if reverse("accounts:otp-verify") in page.url:
+        page.fill("input[name=code]", demo_code())
+        with page.expect_navigation():
+            page.click("[data-testid=otp-form] button[type=submit]")
 
 
 def switch_language(page, code: str) -> None:

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from berdaya.api.main import api
+
 urlpatterns = [
     path("", include("berdaya.core.urls")),
     path("wilayah/", include("berdaya.areas.urls")),
@@ -16,6 +18,8 @@ urlpatterns = [
     path("komunitas/", include("berdaya.community.urls")),
     path("uang/", include("berdaya.savings.urls")),
     path("pembelajaran/", include("berdaya.learning.urls")),
+    path("profil/", include("berdaya.accounts.urls")),
+    path("api/v1/", api.urls),
     # The language switch must work on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

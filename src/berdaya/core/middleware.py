@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
 from django.utils.translation import gettext as _
 
 
@@ -131,3 +132,19 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class LoginRequiredMiddleware(_DjangoLoginRequired):
+    """Django's "sign in first" for every page, except the REST API.
+
+    The API authenticates each request itself (a personal access token, or the browser's
+    session) and answers 401 with its JSON error contract rather than a redirect to a
+    sign-in form that a program cannot fill in.
+    """
+
+    API_PREFIX = "/api/"
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith(self.API_PREFIX):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .channel import current_channel
+
 
 class User(AbstractUser):
     """A person who signs in: facilitator, manager, admin or viewer.
@@ -35,19 +37,25 @@ class PersonalDataAccess(models.Model):
         SUBJECT_EXPORT = "subject_export", _("Exported one person's data (data-subject request)")
         SUBJECT_ERASE = "subject_erase", _("Erased one person's data (data-subject request)")
         SUBJECT_CORRECT = "subject_correct", _("Corrected one person's data")
+        API_READ = "api_read", _("Read personal data through the API")
 
     user = models.ForeignKey(User, models.PROTECT, related_name="+")
     organisation = models.ForeignKey("organisations.Organisation", models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     object_type = models.CharField(_("object type"), max_length=40)
     object_id = models.CharField(_("object"), max_length=40, blank=True)
+    # The keys of every object a list read returned (API reads), for the breach drill.
+    object_ids = models.JSONField(_("objects"), default=list, blank=True)
     field = models.CharField(_("field"), max_length=20, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=1)
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    # "web", "api" (the browser's session) or "api:<token prefix>" (see core.channel).
+    channel = models.CharField(_("channel"), max_length=40, default=current_channel)
     at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "at"], name="pda_user_at")]
         verbose_name = _("personal data access")
         verbose_name_plural = _("personal data accesses")
 

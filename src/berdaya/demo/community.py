@@ -29,6 +29,7 @@ from .accompaniment import demo_accompaniment
 from .community_profile import community_profiles_create
 from .savings import demo_savings
 from .learning import demo_learning
+from .security import demo_second_factors
 
 DEMO_PASSWORD = "berdaya-demo"  # noqa: S105  (printed by `make run`; demo data only)
 ORGANISATION_NAME = "Yayasan Lestari Gunungkidul"
@@ -265,6 +266,7 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
         for code in villages:
             facilitator_assign(membership=membership, village_code=code, since=REFERENCE_DATE)
         users[username] = user
+    demo_second_factors(users.values())
     serials: dict = {}
     village_objects = {code: Village.objects.get(code=code) for code in VILLAGES}
     for code, village in village_objects.items():

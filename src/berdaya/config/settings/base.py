@@ -6,6 +6,7 @@ The settings that exist are listed in docs/settings.md; a test keeps the two
 in step.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -58,6 +59,11 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     # Berdaya, in the order of the 5P cycle after the foundations.
     "berdaya.core",
     "berdaya.areas",
@@ -71,6 +77,9 @@ INSTALLED_APPS = [
     "berdaya.savings",
     "berdaya.partnerships",
     "berdaya.learning",
+    # Above the domain apps: the user's own account, and the REST API over every app.
+    "berdaya.accounts",
+    "berdaya.api",
 ]
 
 MIDDLEWARE = [
@@ -81,13 +90,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Every page needs sign-in; the API (/api/) answers 401 in JSON itself.
+    "berdaya.core.middleware.LoginRequiredMiddleware",
+    # Managers and admins pass their second factor before any page (accounts.twofactor).
+    "berdaya.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "berdaya.core.middleware.ExpiredSessionMiddleware",
     "berdaya.core.middleware.BerdayaErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in (pages, admin) with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "berdaya.config.urls"
@@ -142,9 +157,31 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:login"
 
+# django-axes first: it refuses a locked-out username or address before the password is
+# even checked, on every path that calls authenticate() (sign-in, admin, token creation).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("BERDAYA_LOCKOUT_FAILURES", default=10)
+# Counted separately: ten wrong passwords for one username lock that username (from every
+# address), and ten from one address lock that address (for every username).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("BERDAYA_LOCKOUT_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "berdaya.accounts.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]
+AXES_VERBOSE = False
+# Two-step sign-in (TOTP) for administrators and managers: see berdaya.accounts.twofactor.
+BERDAYA_2FA_REQUIRED = env.bool("BERDAYA_2FA_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "Berdaya"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -222,8 +259,24 @@ LOGGING = {
         # The request logger prints URLs, which may carry search terms typed by users.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # django-axes logs every sign-in with the username; failures and lockouts only.
+        "axes": {"level": "WARNING"},
         # DEBUG (with BERDAYA_DEBUG) prints every SQL statement with its parameters:
         # identifiers in them are already encrypted or hashed (a test checks it).
         "django.db.backends": {"level": env.str("BERDAYA_SQL_LOG_LEVEL", default="INFO")},
     },
 }
+
+# Caches: Django's local-memory cache, per process (no extra server). `ratelimit` holds the
+# API's request counts (see berdaya.api.throttling for what per-process counting means).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "berdaya-ratelimit",
+    },
+}
+# REST API rate limits ("<requests>/<s|min|hour|day>"): per token or signed-in user, and per
+# client IP address. Over the limit the API answers 429 with Retry-After.
+BERDAYA_API_RATE_CALLER = env.str("BERDAYA_API_RATE_CALLER", default="600/min")
+BERDAYA_API_RATE_IP = env.str("BERDAYA_API_RATE_IP", default="1200/min")

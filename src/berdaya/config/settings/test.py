@@ -26,3 +26,8 @@ WHITENOISE_AUTOREFRESH = True
 
 # Background jobs run inline in tests, so an import finishes within the request.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The API's rate limits stay out of the way of the suite (Schemathesis makes many calls);
+# the rate-limit tests set low ones themselves.
+BERDAYA_API_RATE_CALLER = "100000/min"
+BERDAYA_API_RATE_IP = "100000/min"

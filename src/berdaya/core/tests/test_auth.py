@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from berdaya.accounts.testing import signed_in
 from berdaya.core.models import User
 from berdaya.core.views import LoginForm
 from berdaya.demo.community import DEMO_PASSWORD
@@ -42,7 +43,9 @@ def test_a_wrong_password_shows_the_login_page_again_with_an_indonesian_error(de
 
 def test_the_right_password_signs_in_and_goes_to_the_dashboard(demo):
     client = Client()
-    response = client.post("/masuk/", {"username": "manajer", "password": DEMO_PASSWORD})
+    response = client.post(
+        "/masuk/", {"username": "pendamping.girisekar", "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert client.get("/").status_code == 200
@@ -81,7 +84,7 @@ def test_the_login_page_does_not_talk_about_an_ended_session_on_a_first_visit(de
 
 def _signed_in_client(demo) -> Client:
     client = Client()
-    client.force_login(demo.users["manajer"])
+    signed_in(client, demo.users["manajer"])
     assert client.get("/").status_code == 200
     return client
 

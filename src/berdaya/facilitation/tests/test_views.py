@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from berdaya.accounts.testing import signed_in
 from berdaya.facilitation.models import Activity, Attachment, Attendance, GuestCount
 from berdaya.facilitation.services import activity_record, attendance_record
 from berdaya.registry.models import Person
@@ -436,7 +437,7 @@ def test_participation_shares_are_counted_by_hand(girisekar, demo):
     for person in [*women, man]:
         attendance_record(activity=activity, person=person)
     client = in_english(Client())
-    client.force_login(manager)
+    signed_in(client, manager)
     rows = client.get(
         reverse("facilitation:participation"), {"village": SIDOHARJO, "period": "month"}
     ).context["rows"]
