@@ -27,8 +27,8 @@ from berdaya.registry.services import MemberInput, household_register
 from . import names
 from .accompaniment import demo_accompaniment
 from .community_profile import community_profiles_create
-from .savings import demo_savings
 from .learning import demo_learning
+from .savings import demo_savings
 from .security import demo_second_factors
 
 DEMO_PASSWORD = "berdaya-demo"  # noqa: S105  (printed by `make run`; demo data only)
