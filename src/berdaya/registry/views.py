@@ -126,6 +126,7 @@ def _household_list(request, params):
         "page": page,
         "rows": rows,
         "personal": bool(village_codes_for(request.user, personal=True)),
+        "can_register": bool(services.import_targets(request.user)),
         "query": _without_identifiers(params).urlencode(),
         "by_identifier": bool(filters.identifier_hash),
         "filters_open": any(
@@ -330,7 +331,9 @@ def _posted(request):
 @GET_POST
 def member_add(request, household_id: int):
     household = selectors.household_get(user=request.user, pk=household_id)
-    form = MemberForm(_posted(request), initial={"arrival": "born", "relation": "child"})
+    arrival = "joined" if request.GET.get("arrival") == "joined" else "born"
+    relation = Person.Relation.CHILD if arrival == "born" else ""
+    form = MemberForm(_posted(request), initial={"arrival": arrival, "relation": relation})
 
     def save():
         data = form.cleaned_data
@@ -345,7 +348,8 @@ def member_add(request, household_id: int):
             "name": person.name
         }
 
-    return _form_page(request, form, title=_("Add a member"), household=household, on_valid=save)
+    title = _("Record a birth") if arrival == "born" else _("Add a member who moved in")
+    return _form_page(request, form, title=title, household=household, on_valid=save)
 
 
 def household_url(household: Household) -> str:
