@@ -189,6 +189,42 @@ def attendance_record(
 
 
 @transaction.atomic
+def attendance_mark(
+    *, activity: Activity, came: Sequence[Person], absent: Sequence[Person] = ()
+) -> tuple[int, int]:
+    """Tick who came from a list (a group's members, a dusun): those in `came` are added
+    (what they did stays when they were recorded already), those in `absent` are taken off.
+    All or nothing; (added, removed)."""
+    for person in [*came, *absent]:
+        _check_person(
+            person,
+            activity_village=activity.village_id,
+            organisation_id=activity.organisation_id,
+            field="person",
+        )
+    gone = [p.name for p in came if p.status != Person.Status.PRESENT]
+    if gone:
+        raise ValidationFailed(
+            _("%(name)s no longer lives in the village.") % {"name": gone[0]}, field="person"
+        )
+    both = {p.pk for p in came} & {p.pk for p in absent}
+    if both:
+        raise ValidationFailed(_("A person cannot both come and be absent."), field="person")
+    recorded = set(Attendance.objects.filter(activity=activity).values_list("person_id", flat=True))
+    added = 0
+    for person in came:  # one by one: each row is in the audit trail
+        if person.pk not in recorded:
+            Attendance.objects.create(activity=activity, person=person)
+            recorded.add(person.pk)
+            added += 1
+    removed = 0
+    for row in Attendance.objects.filter(activity=activity, person__in=[p.pk for p in absent]):
+        row.delete()
+        removed += 1
+    return added, removed
+
+
+@transaction.atomic
 def attendance_remove(*, activity: Activity, person_id: int) -> None:
     Attendance.objects.filter(activity=activity, person_id=person_id).delete()
 

@@ -31,6 +31,7 @@ from berdaya.core.workspace import workspace_for
 from berdaya.groups.selectors import groups_visible_to
 from berdaya.programmes.selectors import programme_villages
 from berdaya.programmes.vocabulary import Strategy
+from berdaya.registry import selectors as registry_selectors
 from berdaya.registry.indicators import PovertyStatus
 from berdaya.registry.models import Household
 
@@ -43,6 +44,7 @@ from .forms import (
     GuestsForm,
     ParticipationForm,
     RemoveAttendanceForm,
+    RollForm,
     show_error,
 )
 from .models import Activity, AgeBand, Attachment
@@ -429,6 +431,72 @@ def attendance_add(request, activity_id: int):
         except ValidationFailed as error:
             show_error(form, error)
     return _people_response(request, activity, form=form, picked=picked)
+
+
+ROLL_SOURCES = (selectors.ROLL_GROUP, selectors.ROLL_PREVIOUS, selectors.ROLL_PLACE)
+
+
+@GET_POST
+def attendance_roll(request, activity_id: int):
+    """Tick who came from a list (the group's members, the previous meeting, a dusun/RT),
+    untick who did not, save once."""
+    activity = _activity(request, activity_id)
+    if not _may_edit(request, activity):
+        raise PermissionDenied(_("You do not work in this village for this programme."))
+    if request.method == "POST":
+        form = RollForm(request.POST)
+        if form.is_valid():
+            saved = _save_roll(request, activity, form)
+            if saved:
+                return saved
+        else:
+            messages.error(request, _("The list was not sent whole: open it again."))
+    source = request.GET.get("source", "")
+    if source not in ROLL_SOURCES:
+        source = selectors.ROLL_GROUP if activity.group_id else selectors.ROLL_PREVIOUS
+    dusun, rt = request.GET.get("dusun", "").strip(), request.GET.get("rt", "").strip()
+    roll = selectors.roll_for(
+        user=request.user, activity=activity, source=source, dusun=dusun, rt=rt
+    )
+    today = timezone.localdate()
+    for person in roll.people:
+        person.age_years = selectors.years_old(person.birth_date, today)
+    context = {
+        "activity": activity,
+        "roll": roll,
+        "listed": ",".join(str(p.pk) for p in roll.people),
+        "dusun": dusun,
+        "rt": rt,
+        "dusun_names": registry_selectors.dusun_names(
+            user=request.user, village_code=activity.village_id
+        ),
+        "previous": roll.previous or selectors.previous_meeting(activity),
+    }
+    return render(request, "facilitation/roll.html", context)
+
+
+def _save_roll(request, activity: Activity, form: RollForm):
+    listed = form.listed_ids()
+    people = selectors.people_of_activity_village(user=request.user, activity=activity, ids=listed)
+    if len(people) != len(set(listed)):
+        messages.error(request, _("Some people on the list are not registered in this village."))
+        return None
+    ticked = set(form.ticked)
+    try:
+        added, removed = services.attendance_mark(
+            activity=activity,
+            came=[p for pk, p in people.items() if pk in ticked],
+            absent=[p for pk, p in people.items() if pk not in ticked],
+        )
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+        return None
+    messages.success(
+        request,
+        _("Attendance saved: %(added)d added, %(removed)d taken off.")
+        % {"added": added, "removed": removed},
+    )
+    return redirect(reverse("facilitation:activity-detail", args=[activity.pk]) + "#who-came")
 
 
 @require_POST
