@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from berdaya.core.access import village_codes_for
+from berdaya.core.dates import show_date
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.groups.models import Group
 from berdaya.programmes.models import Programme, ProgrammeVillage
@@ -88,7 +89,7 @@ def _check_activity(programme: Programme, village_code: str, details: dict) -> N
     if not programme.start_date <= details["held_on"] <= programme.planned_end_date:
         raise ValidationFailed(
             _("The date must fall within the programme (%(start)s – %(end)s).")
-            % {"start": programme.start_date, "end": programme.planned_end_date},
+            % _programme_dates(programme),
             field="held_on",
         )
     _check_person(
@@ -271,3 +272,10 @@ def attachment_add(*, activity: Activity, upload: UploadedFile, user) -> Attachm
     attachment.file.save(f"{activity.pk}{suffix}", upload, save=False)
     attachment.save()
     return attachment
+
+
+def _programme_dates(programme) -> dict[str, str]:
+    return {
+        "start": show_date(programme.start_date),
+        "end": show_date(programme.planned_end_date),
+    }

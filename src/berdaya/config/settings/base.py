@@ -152,6 +152,8 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [SRC_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "berdaya_language"
+# One date format and one date-time format, the same on every page (berdaya/formats/).
+FORMAT_MODULE_PATH = ["berdaya.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.str("BERDAYA_TIME_ZONE", default="Asia/Jakarta")
