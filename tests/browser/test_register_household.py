@@ -100,3 +100,18 @@ def test_a_refused_member_opens_the_step_where_the_problem_is(demo, page):
     expect(_member(page, 0).locator("[data-testid=error-nik]")).to_contain_text("16 digit")
     expect(head.locator("input[name$=-name]")).to_have_value("Wagiyem Ujicoba")
     assert not Household.objects.filter(members__name="Wagiyem Ujicoba").exists()
+
+
+@pytest.mark.parametrize("username", ["pendamping.girisekar", "manajer", "pemantau"])
+def test_the_header_is_one_row_and_the_content_starts_high(demo, page, username):
+    open_sign_in_page(page)
+    sign_in(page, username, DEMO_PASSWORD)
+    for name in ("core:dashboard", "registry:household-list", "facilitation:activity-list"):
+        page.goto(reverse(name))
+        top = page.evaluate("document.querySelector('main h1').getBoundingClientRect().top")
+        assert top < 150, f"{name}: content starts at y = {top}"
+        assert_no_horizontal_scroll(page)
+    # A facilitator of one village gets no village to choose; a manager or viewer of two does.
+    page.click("details.menu > summary")
+    villages = page.locator("details.menu select[name=village]")
+    expect(villages).to_have_count(0 if username.startswith("pendamping") else 1)
