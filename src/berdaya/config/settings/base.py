@@ -73,6 +73,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed for phones on slow, paid data (static files come compressed from
+    # WhiteNoise above). Django's GZip pads each response at random against BREACH, and
+    # CSRF tokens are masked per response.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "berdaya.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
