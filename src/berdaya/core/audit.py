@@ -27,3 +27,11 @@ def entries_visible_to(user) -> QuerySet[LogEntry] | None:
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")
     )
+
+
+def actors_of(entries: QuerySet[LogEntry]):
+    """The people who appear in `entries`, by name (for the "who" filter)."""
+    from django.contrib.auth import get_user_model
+
+    ids = entries.order_by().values_list("actor_id", flat=True).distinct()
+    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "username")
