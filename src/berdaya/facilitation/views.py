@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from berdaya.core.access import get_visible_or_404, village_codes_for
 from berdaya.core.errors import PermissionDenied, ValidationFailed
+from berdaya.core.viewer_figures import activity_figures, is_viewer
 from berdaya.core.workspace import workspace_for
 from berdaya.groups.selectors import groups_visible_to
 from berdaya.programmes.selectors import programme_villages
@@ -50,6 +51,9 @@ from .forms import (
 from .models import Activity, AgeBand, Attachment
 
 PAGE_SIZE = 20
+NOT_RECORDING = gettext_lazy(
+    "You do not work in a village of this programme, so there is nothing to record here."
+)
 GET_POST = require_http_methods(["GET", "POST"])
 
 
@@ -84,7 +88,11 @@ def activity_list(request):
     )
     activities = selectors.activity_search(user=request.user, filters=filters)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    figures = None
+    if is_viewer(request.user) and programme:
+        figures = activity_figures(request.user, Activity.objects.filter(programme=programme))
     context = {
+        "figures": figures,
         "form": form,
         "page": page,
         "programme": programme,
@@ -111,7 +119,7 @@ def activity_create(request):
         else []
     )
     if not villages:
-        return render(request, "facilitation/activity_form.html", {"no_village": True})
+        raise PermissionDenied(NOT_RECORDING)
     groups = groups_visible_to(request.user).filter(
         organisation_id=programme.organisation_id, village__in=villages
     )

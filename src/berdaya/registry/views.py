@@ -29,6 +29,7 @@ from berdaya.core.access import (
     village_codes_for,
 )
 from berdaya.core.errors import PermissionDenied, ValidationFailed
+from berdaya.core.viewer_figures import household_figures
 from berdaya.core.workspace import workspace_for
 from berdaya.organisations.models import Role
 
@@ -121,7 +122,9 @@ def _household_list(request, params):
     if statuses is None:
         statuses = selectors.poverty_of(page.object_list)
     rows = [(household, statuses.get(household.pk, indicators.UNKNOWN)) for household in page]
+    personal = bool(village_codes_for(request.user, personal=True))
     context = {
+        "figures": [] if personal else household_figures(request.user, Household.objects.all()),
         "form": form,
         "page": page,
         "rows": rows,
