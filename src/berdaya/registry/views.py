@@ -417,6 +417,25 @@ def household_move(request, household_id: int):
     return _form_page(request, form, title=_("Move house"), household=household, on_valid=save)
 
 
+SAME_AGAIN = "same_again"
+
+
+def _plain(value):
+    if value in (None, "", []):
+        return None
+    return sorted(value) if isinstance(value, list) else value
+
+
+def _unchanged(latest: HouseholdSurvey | None, form: SurveyForm) -> bool:
+    """Whether a valid survey form repeats the latest survey's answers exactly."""
+    if latest is None or not form.is_valid():
+        return False
+    answers = form.answers()
+    same = all(_plain(answers[name]) == _plain(getattr(latest, name)) for name in answers)
+    extra = {k: v for k, v in (latest.extra or {}).items() if v not in (None, "", [])}
+    return same and form.programme_answers() == extra
+
+
 @GET_POST
 def survey_add(request, household_id: int):
     household = selectors.household_get(user=request.user, pk=household_id)
@@ -430,6 +449,13 @@ def survey_add(request, household_id: int):
     )
 
     def save():
+        if _unchanged(household.latest_survey, form) and not request.POST.get(SAME_AGAIN):
+            raise ValidationFailed(
+                _(
+                    "These are the same answers as the latest survey. Record them again as "
+                    "a new survey (a revisit found nothing changed)?"
+                )
+            )
         services.household_survey_record(
             household=household,
             survey=form.answers(),
@@ -445,6 +471,9 @@ def survey_add(request, household_id: int):
         title=_("New survey of living conditions"),
         household=household,
         on_valid=save,
+        same_again=SAME_AGAIN
+        if request.method == "POST" and _unchanged(household.latest_survey, form)
+        else "",
         intro=_("The answers of the latest survey are filled in: change what is different now."),
     )
 

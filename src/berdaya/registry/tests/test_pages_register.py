@@ -157,3 +157,31 @@ def test_the_household_page_offers_a_birth_an_arrival_and_a_death_or_move(
     page = client.get(f"/registri/rumah-tangga/{household.pk}/anggota-baru/?arrival={arrival}")
     assert title in page.content.decode()
     assert page.context["form"].initial["arrival"] == arrival
+
+
+def test_an_unchanged_survey_asks_before_saving_a_copy(login, demo):
+    household = Household.objects.filter(village_id=GIRISEKAR).exclude(latest_survey=None)[0]
+    client = login("pendamping.girisekar")
+    url = f"/registri/rumah-tangga/{household.pk}/survei/"
+    form = client.get(url).context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if isinstance(value, list):
+            data[name] = value
+        elif value is None:
+            data[name] = ""
+        elif isinstance(value, bool):
+            data[name] = "true" if value else "false"
+        else:
+            data[name] = str(value)
+    before = household.surveys.count()
+
+    asked = client.post(url, data)
+
+    assert asked.status_code == 422
+    assert household.surveys.count() == before
+    assert 'data-testid="same-again"' in asked.content.decode()
+    confirmed = client.post(url, {**data, "same_again": "1"})
+    assert confirmed.status_code == 302
+    assert household.surveys.count() == before + 1
