@@ -13,6 +13,8 @@ run: install ## Install, prepare the database with areas and the demo, and serve
 	$(BIN)/berdaya migrate --noinput -v 0
 	$(BIN)/berdaya load-areas
 	$(BIN)/berdaya demo --if-empty
+	@# Compressed, cache-busted static files (WhiteNoise); BERDAYA_DEBUG=1 serves them raw.
+	$(BIN)/berdaya collectstatic --noinput -v 0
 	@echo ""
 	@echo "  Berdaya: http://127.0.0.1:$(PORT)/"
 	@echo "  Demo login: manajer / berdaya-demo   (also admin, pendamping.girisekar, pemantau)"

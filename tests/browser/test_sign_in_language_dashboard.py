@@ -56,9 +56,17 @@ def sign_in(page, username: str, password: str) -> None:
             page.click("[data-testid=otp-form] button[type=submit]")
 
 
+def open_menu(page) -> None:
+    """Open the header's menu (signed in, the links live there), if it is closed."""
+    menu = page.locator("details.menu")
+    if menu.count() and menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+
+
 def switch_language(page, code: str) -> None:
     # The switch is a form POST to /i18n/setlang/, which remembers the choice in
-    # a cookie and redirects back to the page it came from.
+    # a cookie and redirects back to the page it came from. Signed in, it is in the menu.
+    open_menu(page)
     with page.expect_navigation():
         page.click(f"[data-testid=language-{code}]")
     expect(page.locator("html")).to_have_attribute("lang", code)
@@ -92,6 +100,7 @@ def test_manager_signs_in_sees_the_household_count_and_switches_language(demo, p
     assert_no_horizontal_scroll(page)
 
     switch_language(page, "id")
+    open_menu(page)
     expect(page.locator("[data-testid=language-en]")).to_be_visible()
     assert shown_number(count) == households
     assert_no_horizontal_scroll(page)

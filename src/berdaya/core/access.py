@@ -167,3 +167,21 @@ def count_visible_to(user, queryset: QuerySet) -> int:
         keys = queryset.model._default_manager.filter(condition).values("pk")
         return queryset.filter(pk__in=keys).count()
     return queryset.filter(condition).count()
+
+
+def counts_by_visible_to(user, queryset: QuerySet, field: str) -> dict:
+    """How many rows of `queryset` in the user's villages have each value of `field`: the
+    aggregate a viewer may see where the rows themselves are personal (`count_visible_to`
+    grouped)."""
+    from django.db.models import Count
+
+    scope = _scope_of(queryset.model)
+    aggregate_scope = Scope(scope.organisation, scope.village, personal=False, many=scope.many)
+    condition = _condition(user, aggregate_scope)
+    if scope.many:
+        keys = queryset.model._default_manager.filter(condition).values("pk")
+        queryset = queryset.filter(pk__in=keys)
+    else:
+        queryset = queryset.filter(condition)
+    rows = queryset.order_by().values(field).annotate(n=Count("pk", distinct=True))
+    return {row[field]: row["n"] for row in rows}

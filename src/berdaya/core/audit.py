@@ -44,3 +44,11 @@ def import_rows_visible_to(user, import_id: int) -> dict | None:
     households = visible_to(user, Household.objects.filter(import_job=job)).order_by("pk")
     persons = visible_to(user, Person.objects.filter(import_job=job)).order_by("household_id", "pk")
     return {"job": job, "households": households, "persons": persons}
+
+
+def actors_of(entries: QuerySet[LogEntry]):
+    """The people who appear in `entries`, by name (for the "who" filter)."""
+    from django.contrib.auth import get_user_model
+
+    ids = entries.order_by().values_list("actor_id", flat=True).distinct()
+    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "username")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -11,11 +12,12 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from . import audit
+from . import audit, audit_trail
 from .dashboard import dashboard_figures
 from .errors import BerdayaError
 from .workspace import workspace_choose, workspace_for
@@ -77,6 +79,62 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
 
 
+class AuditFilterForm(forms.Form):
+    """Who, what kind of record, which action, which days; and one object's history."""
+
+    actor = forms.TypedChoiceField(
+        label=gettext_lazy("Who"), required=False, coerce=int, empty_value=None
+    )
+    kind = forms.TypedChoiceField(
+        label=gettext_lazy("Kind of record"), required=False, coerce=int, empty_value=None
+    )
+    action = forms.TypedChoiceField(
+        label=gettext_lazy("What"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *LogEntry.Action.choices],
+    )
+    since = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    object = forms.RegexField(regex=r"^\d+:\w+$", required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, actors, kinds):
+        super().__init__(data)
+        self.fields["actor"].choices = [("", "—"), *[(u.pk, str(u)) for u in actors]]
+        self.fields["kind"].choices = [
+            ("", "—"),
+            *[(k.pk, capfirst(k.model_class()._meta.verbose_name)) for k in kinds],
+        ]
+
+    def filter(self, entries):
+        if not self.is_valid():
+            return entries
+        data = self.cleaned_data
+        if data["actor"]:
+            entries = entries.filter(actor_id=data["actor"])
+        if data["kind"]:
+            entries = entries.filter(content_type_id=data["kind"])
+        if data["action"] is not None:
+            entries = entries.filter(action=data["action"])
+        if data["since"]:
+            entries = entries.filter(timestamp__date__gte=data["since"])
+        if data["until"]:
+            entries = entries.filter(timestamp__date__lte=data["until"])
+        if data["object"]:
+            kind, _sep, pk = data["object"].partition(":")
+            entries = entries.filter(content_type_id=int(kind), object_pk=pk)
+        return entries
+
+
+AUDIT_PAGE = 25
+
+
+@require_GET
 def audit_log(request):
     entries = audit.entries_visible_to(request.user)
     if entries is None:
@@ -90,9 +148,21 @@ def audit_log(request):
         imported["households_count"] = imported["households"].count()
         imported["first_households"] = imported["households"][:200]
         imported["persons_count"] = imported["persons"].count()
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    kinds = audit_trail.audited_kinds()
+    actors = audit.actors_of(entries)
+    form = AuditFilterForm(request.GET or None, actors=actors, kinds=kinds)
+    page = Paginator(form.filter(entries), AUDIT_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "core/audit_log.html",
-        {"page": page, "LogEntry": LogEntry, "imported": imported},
+        {
+            "page": page,
+            "lines": audit_trail.lines(page.object_list),
+            "form": form,
+            "query": query.urlencode(),
+            "imported": imported,
+            "filtered": any(value for key, value in request.GET.items() if key != "page"),
+        },
     )

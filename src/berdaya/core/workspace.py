@@ -54,6 +54,8 @@ def _workspace_for(request) -> Workspace:
     villages = list(programme_villages(user=user, programme=programme)) if programme else []
     code = request.session.get(VILLAGE_KEY)
     village = next((v for v in villages if v.code == code), None)
+    if village is None and len(villages) == 1:
+        village = villages[0]  # one village: nothing to choose
     return Workspace(programme, village, programmes, villages)
 
 

@@ -144,6 +144,19 @@ class AttendanceForm(BerdayaForm):
 ROLE_FIELDS = ("spoke", "proposed", "decided", "facilitated")
 
 
+class RollForm(BerdayaForm):
+    """Who came, ticked from a list: the ids listed on the page and the ids ticked."""
+
+    listed = forms.RegexField(regex=r"^\d+(,\d+)*$", widget=forms.HiddenInput)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.ticked = [int(v) for v in (data.getlist("came") if data else []) if v.isdigit()]
+
+    def listed_ids(self) -> list[int]:
+        return [int(v) for v in self.cleaned_data["listed"].split(",")]
+
+
 class RemoveAttendanceForm(BerdayaForm):
     person = forms.IntegerField(widget=forms.HiddenInput)
 

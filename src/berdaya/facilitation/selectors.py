@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 
 from berdaya.core.access import get_visible_or_404, village_codes_for, visible_to
 
@@ -271,6 +271,32 @@ def person_search(*, user, village_code: str, text: str, organisation_id: int | 
     )
 
 
+MIN_SEARCH = 2
+
+
+def rank_name_matches(persons: QuerySet, text: str) -> QuerySet:
+    """`persons` whose name holds every word typed, ranked: the whole name exactly, then
+    names that start with what was typed, then names with a word that starts with it, then
+    the rest; alphabetically within each rank.
+
+    One small function on purpose: where the registry has an indexed name search (for a
+    million persons), narrow `persons` with it first and keep this order.
+    """
+    text = " ".join(text.split())
+    if len(text) < MIN_SEARCH:
+        return persons.none()
+    for word in text.split(" "):
+        persons = persons.filter(name__icontains=word)
+    rank = Case(
+        When(name__iexact=text, then=Value(0)),
+        When(name__istartswith=text, then=Value(1)),
+        When(name__icontains=f" {text}", then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return persons.annotate(match_rank=rank).order_by("match_rank", "name", "pk")
+
+
 def person_for(*, user, pk, organisation_id: int):
     """A person the user may see, or None (a picked id from another village or nowhere)."""
     from berdaya.registry.models import Person
@@ -417,3 +443,90 @@ def my_work(*, user, today: datetime.date) -> MyWork:
         "name"
     )
     return MyWork(list(villages), list(upcoming), list(unrecorded), list(overdue), list(groups))
+
+
+# -- ticking who came --------------------------------------------------------------------------
+
+ROLL_GROUP, ROLL_PREVIOUS, ROLL_PLACE = "group", "previous", "place"
+
+
+@dataclass
+class Roll:
+    """People to tick for an activity: who they are, and who is ticked to begin with."""
+
+    source: str
+    people: list
+    ticked: set[int]
+    previous: Activity | None = None
+
+
+def previous_meeting(activity: Activity) -> Activity | None:
+    """The latest earlier activity of the same programme and village with attendance; of
+    the same group when the activity is a group's."""
+    earlier = (
+        Activity.objects.filter(
+            programme_id=activity.programme_id,
+            village_id=activity.village_id,
+            held_on__lte=activity.held_on,
+            attendance__isnull=False,
+        )
+        .exclude(pk=activity.pk)
+        .exclude(held_on=activity.held_on, pk__gt=activity.pk)
+        .distinct()
+        .order_by("-held_on", "-pk")
+    )
+    if activity.group_id:
+        earlier = earlier.filter(group_id=activity.group_id)
+    return earlier.first()
+
+
+def roll_for(*, user, activity: Activity, source: str, dusun: str = "", rt: str = "") -> Roll:
+    """The people of `source` a facilitator ticks: the group's members on the day (ticked),
+    those who came to the previous meeting (ticked), or everyone of a dusun/RT (not ticked).
+    People already recorded are ticked in every case."""
+    from berdaya.registry.models import Person
+
+    people = visible_to(user, Person.objects.select_related("household")).filter(
+        organisation_id=activity.organisation_id,
+        household__village_id=activity.village_id,
+        status=Person.Status.PRESENT,
+    )
+    came = set(activity.attendance.values_list("person_id", flat=True))
+    previous = None
+    if source == ROLL_GROUP and activity.group_id:
+        from berdaya.groups.models import GroupMember
+
+        day = activity.held_on
+        members = GroupMember.objects.filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=day),
+            group_id=activity.group_id,
+            joined_on__lte=day,
+        )
+        people = people.filter(pk__in=members.values("person_id"))
+        preticked = True
+    elif source == ROLL_PREVIOUS:
+        previous = previous_meeting(activity)
+        people = people.filter(attendance__activity=previous) if previous else people.none()
+        preticked = True
+    elif source == ROLL_PLACE and dusun:
+        people = people.filter(household__dusun=dusun)
+        if rt:
+            people = people.filter(household__rt=rt)
+        preticked = False
+    else:
+        return Roll(source=source, people=[], ticked=came)
+    listed = list(people.distinct().order_by("household__rt", "household_id", "name", "pk"))
+    ticked = came | ({p.pk for p in listed} if preticked else set())
+    return Roll(source=source, people=listed, ticked=ticked, previous=previous)
+
+
+def people_of_activity_village(*, user, activity: Activity, ids) -> dict:
+    """Persons by id, of those `ids` the user may see in the activity's village."""
+    from berdaya.registry.models import Person
+
+    found = visible_to(user, Person.objects.select_related("household")).filter(
+        organisation_id=activity.organisation_id,
+        household__village_id=activity.village_id,
+        pk__in=list(ids),
+    )
+    return {person.pk: person for person in found}

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from berdaya.core.access import village_codes_for
+from berdaya.core.dates import show_date
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.groups.models import Group
 from berdaya.programmes.models import Programme, ProgrammeVillage
@@ -88,7 +89,7 @@ def _check_activity(programme: Programme, village_code: str, details: dict) -> N
     if not programme.start_date <= details["held_on"] <= programme.planned_end_date:
         raise ValidationFailed(
             _("The date must fall within the programme (%(start)s – %(end)s).")
-            % {"start": programme.start_date, "end": programme.planned_end_date},
+            % _programme_dates(programme),
             field="held_on",
         )
     _check_person(
@@ -189,6 +190,42 @@ def attendance_record(
 
 
 @transaction.atomic
+def attendance_mark(
+    *, activity: Activity, came: Sequence[Person], absent: Sequence[Person] = ()
+) -> tuple[int, int]:
+    """Tick who came from a list (a group's members, a dusun): those in `came` are added
+    (what they did stays when they were recorded already), those in `absent` are taken off.
+    All or nothing; (added, removed)."""
+    for person in [*came, *absent]:
+        _check_person(
+            person,
+            activity_village=activity.village_id,
+            organisation_id=activity.organisation_id,
+            field="person",
+        )
+    gone = [p.name for p in came if p.status != Person.Status.PRESENT]
+    if gone:
+        raise ValidationFailed(
+            _("%(name)s no longer lives in the village.") % {"name": gone[0]}, field="person"
+        )
+    both = {p.pk for p in came} & {p.pk for p in absent}
+    if both:
+        raise ValidationFailed(_("A person cannot both come and be absent."), field="person")
+    recorded = set(Attendance.objects.filter(activity=activity).values_list("person_id", flat=True))
+    added = 0
+    for person in came:  # one by one: each row is in the audit trail
+        if person.pk not in recorded:
+            Attendance.objects.create(activity=activity, person=person)
+            recorded.add(person.pk)
+            added += 1
+    removed = 0
+    for row in Attendance.objects.filter(activity=activity, person__in=[p.pk for p in absent]):
+        row.delete()
+        removed += 1
+    return added, removed
+
+
+@transaction.atomic
 def attendance_remove(*, activity: Activity, person_id: int) -> None:
     Attendance.objects.filter(activity=activity, person_id=person_id).delete()
 
@@ -235,3 +272,10 @@ def attachment_add(*, activity: Activity, upload: UploadedFile, user) -> Attachm
     attachment.file.save(f"{activity.pk}{suffix}", upload, save=False)
     attachment.save()
     return attachment
+
+
+def _programme_dates(programme) -> dict[str, str]:
+    return {
+        "start": show_date(programme.start_date),
+        "end": show_date(programme.planned_end_date),
+    }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:activity_id>/", views.activity_detail, name="activity-detail"),
     path("<int:activity_id>/ubah/", views.activity_edit, name="activity-edit"),
     path("<int:activity_id>/hadir/", views.attendance_add, name="attendance-add"),
+    path("<int:activity_id>/hadir/centang/", views.attendance_roll, name="attendance-roll"),
     path("<int:activity_id>/hadir/hapus/", views.attendance_remove, name="attendance-remove"),
     path("<int:activity_id>/tamu/", views.guests_set, name="guests"),
     path("<int:activity_id>/angka/", views.figures, name="figures"),

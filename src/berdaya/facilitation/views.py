@@ -27,10 +27,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from berdaya.core.access import get_visible_or_404, village_codes_for
 from berdaya.core.errors import PermissionDenied, ValidationFailed
+from berdaya.core.viewer_figures import activity_figures, is_viewer
 from berdaya.core.workspace import workspace_for
 from berdaya.groups.selectors import groups_visible_to
 from berdaya.programmes.selectors import programme_villages
 from berdaya.programmes.vocabulary import Strategy
+from berdaya.registry import selectors as registry_selectors
 from berdaya.registry.indicators import PovertyStatus
 from berdaya.registry.selectors import village_poverty_counts
 
@@ -43,11 +45,15 @@ from .forms import (
     GuestsForm,
     ParticipationForm,
     RemoveAttendanceForm,
+    RollForm,
     show_error,
 )
 from .models import Activity, AgeBand, Attachment
 
 PAGE_SIZE = 20
+NOT_RECORDING = gettext_lazy(
+    "You do not work in a village of this programme, so there is nothing to record here."
+)
 GET_POST = require_http_methods(["GET", "POST"])
 
 
@@ -82,7 +88,11 @@ def activity_list(request):
     )
     activities = selectors.activity_search(user=request.user, filters=filters)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    figures = None
+    if is_viewer(request.user) and programme:
+        figures = activity_figures(request.user, Activity.objects.filter(programme=programme))
     context = {
+        "figures": figures,
         "form": form,
         "page": page,
         "programme": programme,
@@ -109,7 +119,7 @@ def activity_create(request):
         else []
     )
     if not villages:
-        return render(request, "facilitation/activity_form.html", {"no_village": True})
+        raise PermissionDenied(NOT_RECORDING)
     groups = groups_visible_to(request.user).filter(
         organisation_id=programme.organisation_id, village__in=villages
     )
@@ -429,6 +439,72 @@ def attendance_add(request, activity_id: int):
         except ValidationFailed as error:
             show_error(form, error)
     return _people_response(request, activity, form=form, picked=picked)
+
+
+ROLL_SOURCES = (selectors.ROLL_GROUP, selectors.ROLL_PREVIOUS, selectors.ROLL_PLACE)
+
+
+@GET_POST
+def attendance_roll(request, activity_id: int):
+    """Tick who came from a list (the group's members, the previous meeting, a dusun/RT),
+    untick who did not, save once."""
+    activity = _activity(request, activity_id)
+    if not _may_edit(request, activity):
+        raise PermissionDenied(_("You do not work in this village for this programme."))
+    if request.method == "POST":
+        form = RollForm(request.POST)
+        if form.is_valid():
+            saved = _save_roll(request, activity, form)
+            if saved:
+                return saved
+        else:
+            messages.error(request, _("The list was not sent whole: open it again."))
+    source = request.GET.get("source", "")
+    if source not in ROLL_SOURCES:
+        source = selectors.ROLL_GROUP if activity.group_id else selectors.ROLL_PREVIOUS
+    dusun, rt = request.GET.get("dusun", "").strip(), request.GET.get("rt", "").strip()
+    roll = selectors.roll_for(
+        user=request.user, activity=activity, source=source, dusun=dusun, rt=rt
+    )
+    today = timezone.localdate()
+    for person in roll.people:
+        person.age_years = selectors.years_old(person.birth_date, today)
+    context = {
+        "activity": activity,
+        "roll": roll,
+        "listed": ",".join(str(p.pk) for p in roll.people),
+        "dusun": dusun,
+        "rt": rt,
+        "dusun_names": registry_selectors.dusun_names(
+            user=request.user, village_code=activity.village_id
+        ),
+        "previous": roll.previous or selectors.previous_meeting(activity),
+    }
+    return render(request, "facilitation/roll.html", context)
+
+
+def _save_roll(request, activity: Activity, form: RollForm):
+    listed = form.listed_ids()
+    people = selectors.people_of_activity_village(user=request.user, activity=activity, ids=listed)
+    if len(people) != len(set(listed)):
+        messages.error(request, _("Some people on the list are not registered in this village."))
+        return None
+    ticked = set(form.ticked)
+    try:
+        added, removed = services.attendance_mark(
+            activity=activity,
+            came=[p for pk, p in people.items() if pk in ticked],
+            absent=[p for pk, p in people.items() if pk not in ticked],
+        )
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+        return None
+    messages.success(
+        request,
+        _("Attendance saved: %(added)d added, %(removed)d taken off.")
+        % {"added": added, "removed": removed},
+    )
+    return redirect(reverse("facilitation:activity-detail", args=[activity.pk]) + "#who-came")
 
 
 @require_POST

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from berdaya.core.access import village_codes_for
+from berdaya.core.dates import show_date
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.registry.models import Person
 
@@ -69,6 +70,12 @@ def group_create(
     name = name.strip()
     if not name:
         raise ValidationFailed(_("A group needs a name."), field="name")
+    if founded_on and founded_on > timezone.localdate():
+        raise ValidationFailed(
+            _("A group cannot be founded in the future (%(date)s).")
+            % {"date": show_date(founded_on)},
+            field="founded_on",
+        )
     if Group.objects.filter(
         organisation_id=organisation_id, village_id=village_code, name__iexact=name
     ).exists():
@@ -99,15 +106,33 @@ def group_member_add(
         )
     if role not in GroupMember.Role.values:
         raise ValidationFailed(_("Choose one of the listed answers."), field="role")
+    _check_joined_on(group, joined_on)
     if group.members.filter(person=person, left_on__isnull=True).exists():
         raise ValidationFailed(_("%(name)s is already a member.") % {"name": person.name})
     return GroupMember.objects.create(group=group, person=person, role=role, joined_on=joined_on)
+
+
+def _check_joined_on(group: Group, joined_on: datetime.date) -> None:
+    """Nobody joins in the future, nor before the group existed."""
+    if joined_on > timezone.localdate():
+        raise ValidationFailed(
+            _("The date of joining is in the future (%(date)s).") % {"date": show_date(joined_on)},
+            field="joined_on",
+        )
+    if group.founded_on and joined_on < group.founded_on:
+        raise ValidationFailed(
+            _("%(group)s was founded on %(founded)s: nobody joined it before that.")
+            % {"group": group.name, "founded": show_date(group.founded_on)},
+            field="joined_on",
+        )
 
 
 @transaction.atomic
 def group_member_leave(*, membership: GroupMember, left_on: datetime.date) -> GroupMember:
     if left_on < membership.joined_on:
         raise ValidationFailed(_("Leaving cannot come before joining."), field="left_on")
+    if left_on > timezone.localdate():
+        raise ValidationFailed(_("This date is in the future."), field="left_on")
     membership.left_on = left_on
     membership.save(update_fields=["left_on"])
     return membership

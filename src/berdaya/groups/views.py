@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from berdaya.core.errors import PermissionDenied, ValidationFailed
+from berdaya.core.viewer_figures import group_figures, is_viewer
 from berdaya.core.workspace import workspace_for
 from berdaya.facilitation.forms import show_error
 from berdaya.facilitation.selectors import person_for, recording_villages
+from berdaya.facilitation.views import NOT_RECORDING
 from berdaya.programmes.selectors import may_manage, programme_get
 
 from . import charts, selectors, services
@@ -30,6 +32,7 @@ from .forms import (
     RubricForm,
 )
 from .maturity import STAGES
+from .models import Group
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -54,10 +57,15 @@ def group_list(request):
         village=data.get("village", default_village) if form.is_bound else default_village,
         kind=data.get("kind", ""),
     )
+    figures = None
+    if is_viewer(request.user) and programme:
+        figures = group_figures(
+            request.user, Group.objects.filter(organisation_id=programme.organisation_id)
+        )
     return render(
         request,
         "groups/group_list.html",
-        {"form": form, "groups": groups, "can_create": bool(villages)},
+        {"form": form, "groups": groups, "can_create": bool(villages), "figures": figures},
     )
 
 
@@ -67,7 +75,7 @@ def group_create(request):
     programme = workspace.programme
     villages = list(recording_villages(user=request.user, programme=programme)) if programme else []
     if not villages:
-        return render(request, "groups/group_form.html", {"no_village": True})
+        raise PermissionDenied(NOT_RECORDING)
     default_village = workspace.village.code if workspace.village else villages[0].code
     form = GroupForm(_posted(request), villages=villages, initial={"village": default_village})
     if request.method == "POST" and form.is_valid():

@@ -31,12 +31,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
 
+from django.utils.translation import gettext as _
+
 Option = Hashable
 Voter = Hashable
 
 
 class MethodError(ValueError):
-    """A ballot the method cannot count (unknown option, too many dots, ...)."""
+    """A ballot the method cannot count (unknown option, too many dots, ...), said in the
+    reader's language: it reaches the facilitator through `services.vote_record`."""
 
     def __init__(self, message: str, *, voter: Voter | None = None):
         super().__init__(message)
@@ -94,7 +97,7 @@ def _open_ballots(
     counted, late, seen = [], [], set()
     for ballot in ballots:
         if ballot.voter in seen:
-            raise MethodError(f"Voter {ballot.voter!r} has two ballots.", voter=ballot.voter)
+            raise MethodError(_("This person has two ballots."), voter=ballot.voter)
         seen.add(ballot.voter)
         if closed_at is not None and ballot.cast_at is not None and ballot.cast_at > closed_at:
             late.append(ballot.voter)
@@ -106,7 +109,10 @@ def _open_ballots(
 def _check_options(ballot: Ballot, names: Iterable[Option], options: set) -> None:
     for name in names:
         if name not in options:
-            raise MethodError(f"{name!r} is not one of the options.", voter=ballot.voter)
+            raise MethodError(
+                _("“%(option)s” is not one of the options.") % {"option": name},
+                voter=ballot.voter,
+            )
 
 
 def pairwise(
@@ -126,12 +132,19 @@ def pairwise(
             a, b = pair
             _check_options(ballot, (a, b), known)
             if a == b:
-                raise MethodError(f"{a!r} cannot be compared with itself.", voter=ballot.voter)
+                raise MethodError(
+                    _("“%(option)s” cannot be compared with itself.") % {"option": a},
+                    voter=ballot.voter,
+                )
             if winner is None:
                 abstentions += 1
                 continue
             if winner not in (a, b):
-                raise MethodError(f"{winner!r} is not in the pair {a!r}–{b!r}.", voter=ballot.voter)
+                raise MethodError(
+                    _("“%(winner)s” is not in the pair “%(a)s” – “%(b)s”.")
+                    % {"winner": winner, "a": a, "b": b},
+                    voter=ballot.voter,
+                )
             tallies[frozenset(pair)][winner] += 1
     points = {option: Fraction(0) for option in options}
     for tally in tallies.values():
@@ -157,7 +170,7 @@ def matrix(
     known = set(options)
     low, high = scale
     if not criteria or any(Fraction(w) <= 0 for w in criteria.values()):
-        raise MethodError("Every criterion needs a weight above zero.")
+        raise MethodError(_("Every criterion needs a weight above zero."))
     counted, late = _open_ballots(ballots, closed_at)
     sums = {(o, c): Fraction(0) for o in options for c in criteria}
     counts = dict.fromkeys(sums, 0)
@@ -166,13 +179,17 @@ def matrix(
         for (option, criterion), score in ballot.choices.items():
             _check_options(ballot, (option,), known)
             if criterion not in criteria:
-                raise MethodError(f"{criterion!r} is not a criterion.", voter=ballot.voter)
+                raise MethodError(
+                    _("“%(criterion)s” is not a criterion.") % {"criterion": criterion},
+                    voter=ballot.voter,
+                )
             if score is None:
                 abstentions += 1
                 continue
             if not isinstance(score, int) or not low <= score <= high:
                 raise MethodError(
-                    f"A score is a whole number from {low} to {high}, not {score!r}.",
+                    _("A score is a whole number from %(low)d to %(high)d, not “%(score)s”.")
+                    % {"low": low, "high": high, "score": score},
                     voter=ballot.voter,
                 )
             sums[option, criterion] += score
@@ -206,10 +223,12 @@ def dots(
         _check_options(ballot, ballot.choices, known)
         placed = sum(ballot.choices.values())
         if any(not isinstance(n, int) or n < 0 for n in ballot.choices.values()):
-            raise MethodError("Dots are counted in whole numbers.", voter=ballot.voter)
+            raise MethodError(_("Dots are counted in whole numbers."), voter=ballot.voter)
         if placed > per_voter:
             raise MethodError(
-                f"{placed} dots placed; each person has {per_voter}.", voter=ballot.voter
+                _("%(placed)d dots placed; each person has %(count)d.")
+                % {"placed": placed, "count": per_voter},
+                voter=ballot.voter,
             )
         if placed == 0:
             abstentions += 1
@@ -236,7 +255,7 @@ def borda(
             continue
         places = sorted(set(ballot.choices.values()))
         if any(not isinstance(p, int) or p < 1 for p in places):
-            raise MethodError("Places are whole numbers from 1.", voter=ballot.voter)
+            raise MethodError(_("Places are whole numbers from 1."), voter=ballot.voter)
         next_slot = 0  # the number of options placed ahead so far
         for place in places:
             group = [o for o, p in ballot.choices.items() if p == place]

@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from berdaya.core.errors import ValidationFailed
+from berdaya.core.errors import PermissionDenied, ValidationFailed
+from berdaya.core.viewer_figures import is_viewer, plan_figures
 from berdaya.core.workspace import workspace_for
 from berdaya.facilitation.forms import show_error
 from berdaya.facilitation.selectors import person_for, recording_villages
+from berdaya.facilitation.views import NOT_RECORDING
 from berdaya.groups.selectors import groups_visible_to
 
 from . import selectors, services
@@ -103,7 +105,16 @@ def cycle_list(request):
         workspace.programme
         and recording_villages(user=request.user, programme=workspace.programme).exists()
     )
-    return render(request, "planning/cycle_list.html", {"cycles": cycles, "can_start": can_start})
+    figures = None
+    if is_viewer(request.user) and workspace.programme:
+        figures = plan_figures(
+            request.user, PlanningCycle.objects.filter(programme=workspace.programme)
+        )
+    return render(
+        request,
+        "planning/cycle_list.html",
+        {"cycles": cycles, "can_start": can_start, "figures": figures},
+    )
 
 
 @GET_POST
@@ -112,7 +123,7 @@ def cycle_create(request):
     programme = workspace.programme
     villages = list(recording_villages(user=request.user, programme=programme)) if programme else []
     if not villages:
-        return render(request, "planning/cycle_form.html", {"no_village": True})
+        raise PermissionDenied(NOT_RECORDING)
     groups = groups_visible_to(request.user).filter(
         organisation_id=programme.organisation_id, village__in=villages
     )

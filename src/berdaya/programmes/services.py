@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from berdaya.areas.selectors import village_get
+from berdaya.core.dates import show_date
 from berdaya.core.errors import ValidationFailed
 from berdaya.organisations.models import Organisation
 
@@ -140,7 +141,7 @@ def programme_phases_revise(
         if phase.starts_on < programme.start_date or phase.ends_on > programme.planned_end_date:
             raise ValidationFailed(
                 _("Phases fall within the programme (%(start)s – %(end)s).")
-                % {"start": programme.start_date, "end": programme.planned_end_date},
+                % _programme_dates(programme),
                 field="starts_on",
             )
     previous = [
@@ -175,3 +176,10 @@ def programme_phases_revise(
         for p in phases
     )
     return revision
+
+
+def _programme_dates(programme) -> dict[str, str]:
+    return {
+        "start": show_date(programme.start_date),
+        "end": show_date(programme.planned_end_date),
+    }

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -5,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from berdaya.core.access import village_codes_for
+from berdaya.core.dates import show_date
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.facilitation.forms import show_error
 from berdaya.facilitation.selectors import person_for
@@ -114,7 +117,12 @@ def programme_timeline(request, programme_id: int):
     stage_names = dict(Stage.choices)
     for revision in revisions:
         revision.phases_shown = [
-            {**p, "stage_label": stage_names.get(p["stage"], p["stage"])}
+            {
+                **p,
+                "stage_label": stage_names.get(p["stage"], p["stage"]),
+                "starts_on": _stored_day(p.get("starts_on")),
+                "ends_on": _stored_day(p.get("ends_on")),
+            }
             for p in revision.previous_phases
         ]
     invalid = bool(reason_form.errors or any(formset.errors) or formset.non_form_errors())
@@ -245,3 +253,11 @@ def critical_mass_page(request, programme_id: int):
         {"programme": programme, "rows": rows, "manages": manages, "today": today},
         status=422 if errors else 200,
     )
+
+
+def _stored_day(value) -> str:
+    """A day kept as ISO text in a revision's JSON, shown like every other date."""
+    try:
+        return show_date(datetime.date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value or "—"

@@ -573,3 +573,92 @@ class CustomQuestionForm(BerdayaForm):
 
 class RemoveQuestionForm(BerdayaForm):
     question = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# -- registering a household on the phone ------------------------------------------------------
+
+
+class MemberRowForm(MemberForm):
+    """One member of a household being registered (a birth or arrival date is not asked)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["arrival"], self.fields["on"]
+
+
+MemberFormSet = forms.formset_factory(MemberRowForm, extra=0, min_num=1, validate_min=True)
+
+
+def _coordinate(label, low: int, high: int) -> forms.FloatField:
+    return forms.FloatField(
+        label=label,
+        required=False,
+        min_value=low,
+        max_value=high,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+
+
+class RegisterHouseholdForm(BerdayaForm):
+    """Where the household lives, its KK and what it receives; members and the survey are
+    their own forms on the same page."""
+
+    target = forms.ChoiceField(label=_("Village"))
+    dusun = forms.CharField(
+        label=_("Hamlet (dusun)"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "dusun-names", "autocomplete": "off"}),
+    )
+    rw = forms.CharField(
+        label=_("RW"),
+        required=False,
+        max_length=3,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    rt = forms.CharField(
+        label=_("RT"),
+        required=False,
+        max_length=3,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    address = forms.CharField(label=_("Address"), required=False, max_length=255)
+    latitude = _coordinate(_("Latitude"), -90, 90)
+    longitude = _coordinate(_("Longitude"), -180, 180)
+    kk = forms.CharField(
+        label=_("Family card number (KK)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    schemes = forms.MultipleChoiceField(
+        label=_("Social protection the household receives"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent = forms.BooleanField(
+        label=_("The household agreed to be recorded for the programme's mapping."),
+        required=False,
+    )
+    # Made on the phone when the form opens: sending it twice registers one household.
+    submission = forms.RegexField(
+        regex=r"^[0-9a-fA-F-]{8,64}$", required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, data=None, *, targets, schemes, **kwargs):
+        super().__init__(data, **kwargs)
+        self.targets = {target_key(o, v): (o, v) for o, v in targets}
+        several_organisations = len({o.pk for o, _v in targets}) > 1
+        self.fields["target"].choices = [
+            (key, f"{v.name} · {o.name}" if several_organisations else v.name)
+            for key, (o, v) in self.targets.items()
+        ]
+        self.fields["schemes"].choices = [(s.code, s.name) for s in schemes]
+
+    def chosen_target(self):
+        """(organisation, village) chosen, from those the user may register in."""
+        return self.targets[self.cleaned_data["target"]]
+
+
+def target_key(organisation, village) -> str:
+    return f"{organisation.pk}:{village.code}"

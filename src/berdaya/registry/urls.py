@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_imports, views_questions
+from . import views, views_imports, views_questions, views_register
 
 app_name = "registry"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("impor/<int:import_id>/status/", views_imports.import_status, name="import-status"),
     path("impor/<int:import_id>/kolom/", views_imports.import_columns, name="import-columns"),
     path("rumah-tangga/", views.household_list_view, name="household-list"),
+    path("rumah-tangga/baru/", views_register.household_register, name="household-register"),
     path("rumah-tangga/ekspor/", views.household_export, name="household-export"),
     path("rumah-tangga/<int:household_id>/", views.household_detail, name="household-detail"),
     path("rumah-tangga/<int:household_id>/kk/", views.household_kk_reveal, name="household-kk"),

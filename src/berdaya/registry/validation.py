@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from berdaya.core import crypto
+from berdaya.core.dates import show_date
 from berdaya.core.validators import IntegerOutOfRange, check_integer, column_range
 
 from . import choices
@@ -124,7 +125,7 @@ def check_nik(
         ):
             warnings.append(
                 _("The birth date in the NIK (%(nik_date)s) differs from the recorded one.")
-                % {"nik_date": encoded.strftime("%d-%m-%y")}
+                % {"nik_date": show_date(encoded)}
             )
         if sex and encoded_sex != sex:
             warnings.append(_("The NIK encodes a different sex than the one recorded."))

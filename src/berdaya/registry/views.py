@@ -28,6 +28,7 @@ from berdaya.core.access import (
     village_codes_for,
 )
 from berdaya.core.errors import PermissionDenied, ValidationFailed
+from berdaya.core.viewer_figures import household_figures
 from berdaya.core.workspace import workspace_for
 from berdaya.organisations.models import Role
 
@@ -118,7 +119,9 @@ def _household_list(request, params):
     listed = selectors.household_page(
         user=request.user, filters=filters, number=params.get("page"), per_page=PAGE_SIZE
     )
+    personal = bool(village_codes_for(request.user, personal=True))
     context = {
+        "figures": [] if personal else household_figures(request.user, Household.objects.all()),
         "form": form,
         "page": listed.page,
         "rows": listed.rows,
@@ -126,7 +129,8 @@ def _household_list(request, params):
         "limited": listed.limited,
         "many_names": listed.many_names,
         "list_limit": listed.page.paginator.limit,
-        "personal": bool(village_codes_for(request.user, personal=True)),
+        "personal": personal,
+        "can_register": bool(services.import_targets(request.user)),
         "query": _without_identifiers(params).urlencode(),
         "by_identifier": bool(filters.identifier_hash),
         "filters_open": any(
@@ -331,7 +335,9 @@ def _posted(request):
 @GET_POST
 def member_add(request, household_id: int):
     household = selectors.household_get(user=request.user, pk=household_id)
-    form = MemberForm(_posted(request), initial={"arrival": "born", "relation": "child"})
+    arrival = "joined" if request.GET.get("arrival") == "joined" else "born"
+    relation = Person.Relation.CHILD if arrival == "born" else ""
+    form = MemberForm(_posted(request), initial={"arrival": arrival, "relation": relation})
 
     def save():
         data = form.cleaned_data
@@ -346,7 +352,8 @@ def member_add(request, household_id: int):
             "name": person.name
         }
 
-    return _form_page(request, form, title=_("Add a member"), household=household, on_valid=save)
+    title = _("Record a birth") if arrival == "born" else _("Add a member who moved in")
+    return _form_page(request, form, title=title, household=household, on_valid=save)
 
 
 def household_url(household: Household) -> str:
@@ -411,6 +418,25 @@ def household_move(request, household_id: int):
     return _form_page(request, form, title=_("Move house"), household=household, on_valid=save)
 
 
+SAME_AGAIN = "same_again"
+
+
+def _plain(value):
+    if value in (None, "", []):
+        return None
+    return sorted(value) if isinstance(value, list) else value
+
+
+def _unchanged(latest: HouseholdSurvey | None, form: SurveyForm) -> bool:
+    """Whether a valid survey form repeats the latest survey's answers exactly."""
+    if latest is None or not form.is_valid():
+        return False
+    answers = form.answers()
+    same = all(_plain(answers[name]) == _plain(getattr(latest, name)) for name in answers)
+    extra = {k: v for k, v in (latest.extra or {}).items() if v not in (None, "", [])}
+    return same and form.programme_answers() == extra
+
+
 @GET_POST
 def survey_add(request, household_id: int):
     household = selectors.household_get(user=request.user, pk=household_id)
@@ -424,6 +450,13 @@ def survey_add(request, household_id: int):
     )
 
     def save():
+        if _unchanged(household.latest_survey, form) and not request.POST.get(SAME_AGAIN):
+            raise ValidationFailed(
+                _(
+                    "These are the same answers as the latest survey. Record them again as "
+                    "a new survey (a revisit found nothing changed)?"
+                )
+            )
         services.household_survey_record(
             household=household,
             survey=form.answers(),
@@ -439,6 +472,9 @@ def survey_add(request, household_id: int):
         title=_("New survey of living conditions"),
         household=household,
         on_valid=save,
+        same_again=SAME_AGAIN
+        if request.method == "POST" and _unchanged(household.latest_survey, form)
+        else "",
         intro=_("The answers of the latest survey are filled in: change what is different now."),
     )
 

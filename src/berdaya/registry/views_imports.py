@@ -24,10 +24,10 @@ from berdaya.core.jobs import workers_alive, workers_needed
 from berdaya.organisations.models import Organisation
 from berdaya.programmes.selectors import programme_get
 
-from . import xlsform
+from . import import_report, xlsform
 from .duplicates import duplicate_signals_for
 from .importers import template_csv, template_xlsx
-from .models import ImportJob
+from .models import Household, ImportJob
 from .services import imports as services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -140,22 +140,40 @@ def import_new(request):
     return render(request, "registry/imports/new.html", {"form": form}, status=status)
 
 
-def _context(job: ImportJob) -> dict:
+IMPORTED_SHOWN = 10
+
+
+def _context(job: ImportJob, user) -> dict:
+    done = job.status == ImportJob.Status.DONE
+    imported = (
+        visible_to(user, Household.objects.filter(submissions__import_job=job))
+        .prefetch_related("members")
+        .order_by("pk")[:IMPORTED_SHOWN]
+        if done
+        else []
+    )
     waiting = job.status in {ImportJob.Status.WAITING, ImportJob.Status.RUNNING}
-    return {"job": job, "waiting": waiting, "no_worker": waiting and _no_worker()}
+    return {
+        "job": job,
+        "waiting": waiting,
+        "no_worker": waiting and _no_worker(),
+        "error_cards": import_report.cards(job.errors, filename=job.filename),
+        "warning_cards": import_report.cards(job.warnings, filename=job.filename),
+        "imported": list(imported),
+    }
 
 
 @require_GET
 def import_detail(request, import_id: int):
     job = import_job_get(user=request.user, pk=import_id)
-    return render(request, "registry/imports/detail.html", _context(job))
+    return render(request, "registry/imports/detail.html", _context(job, request.user))
 
 
 @require_GET
 def import_status(request, import_id: int):
     """The job's progress and report, which the job page polls while it runs."""
     job = import_job_get(user=request.user, pk=import_id)
-    return render(request, "registry/imports/_status.html", _context(job))
+    return render(request, "registry/imports/_status.html", _context(job, request.user))
 
 
 @require_http_methods(["GET", "POST"])

@@ -85,6 +85,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed for phones on slow, paid data (static files come compressed from
+    # WhiteNoise above). Django's GZip pads each response at random against BREACH, and
+    # CSRF tokens are masked per response.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "berdaya.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -195,6 +199,8 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [SRC_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "berdaya_language"
+# One date format and one date-time format, the same on every page (berdaya/formats/).
+FORMAT_MODULE_PATH = ["berdaya.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.str("BERDAYA_TIME_ZONE", default="Asia/Jakarta")

@@ -21,7 +21,8 @@ def test_a_facilitator_cannot_choose_a_village_not_assigned_to_them(login, demo)
     assert response.status_code == 200
     messages = [str(m) for m in response.context["messages"]]
     assert any(SIDOHARJO in m for m in messages), messages
-    assert response.context["workspace"].village is None
+    # Their one village is the village they work in; nothing else can be chosen.
+    assert response.context["workspace"].village.code == GIRISEKAR
     assert response.context["figures"].households == (
         Household.objects.filter(village_id=GIRISEKAR).count()
     )

@@ -20,6 +20,7 @@ from berdaya.core import crypto
 from ..records import SURVEY_FIELDS, HouseholdRecord, MemberRecord, Problem, Where
 from ..xlsform import HOUSEHOLD, MEMBER, Form, Question
 from . import values
+from .labels import label_reader
 from .tables import Table
 
 Progress = Callable[[float], None]
@@ -156,7 +157,7 @@ class Binding:
     def __post_init__(self):
         # Looked up once here, not once per cell.
         self.key = self.question.key
-        self.read = values.READERS.get(self.question.kind, values.text)
+        self.read = label_reader(self.question, values.READERS.get(self.question.kind, values.text))
         self.limit = MAX_LENGTH.get(self.key, 0)
 
 

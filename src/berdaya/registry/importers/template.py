@@ -19,6 +19,7 @@ from operator import itemgetter
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..records import Problem, Where
 from ..xlsform import HOUSEHOLD, MEMBER, Form, Question
@@ -158,6 +159,8 @@ class TemplateImporter(Importer):
                     Problem(number, table.name, id_binding.column, "", _("This cell is empty."))
                 )
                 continue
+            if is_example(number_in_file):
+                continue  # the template's example household
             known = households.get(number_in_file)
             if known is None:
                 answers = read_answers(row, household_bindings, where, errors)
@@ -199,46 +202,205 @@ class TemplateImporter(Importer):
 
 # --- the template to download ---------------------------------------------------
 
+# Rows whose household number starts with this are the template's example: never imported.
+EXAMPLE_PREFIX = "CONTOH"
+LISTS_SHEET = "daftar"
+EXAMPLE_ROWS = 1000  # rows of the data sheet with drop-down lists
+
+# One example household (invented, in Desa Girisekar, Gunungkidul), written with labels as
+# people fill the template: the head, her husband and their daughter.
+_EXAMPLE_HOUSEHOLD = {
+    "id_rumah_tangga": f"{EXAMPLE_PREFIX}-1",
+    "setuju": "Ya",
+    "kode_desa": "34.03.06.2002",
+    "dusun": "Blimbing",
+    "rw": "01",
+    "rt": "002",
+    "alamat": "Jl. Panggang km 3",
+    "latitude": "-8.0123",
+    "longitude": "110.4711",
+    "tanggal_survei": "2026-08-17",
+    "no_kk": "3403061708260001",
+    "lantai": "Tanah",
+    "dinding": "Bambu atau anyaman bambu",
+    "atap": "Genteng",
+    "air_minum": "Sumur terlindung atau sumur bor",
+    "menit_air": "20",
+    "sanitasi": "Jamban bersama rumah tangga lain",
+    "listrik": "PLN, menyambung dari tetangga",
+    "bahan_bakar": "Kayu bakar",
+    "aset": "radio phone",
+    "luas_lahan": "1500",
+    "sapi": "0",
+    "kambing": "2",
+    "unggas": "6",
+    "pendapatan": "Kurang dari Rp1 juta sebulan",
+    "pengeluaran": "Kurang dari Rp1 juta sebulan",
+    "pengeluaran_bulanan": "950000",
+    "tabungan": "Tidak",
+    "utang": "Ya",
+    "kematian_anak": "0",
+    "bencana": "drought",
+    "program": "pkh",
+    "catatan": "",
+}
+_EXAMPLE_MEMBERS = (
+    {
+        "nama": "Wagiyem (contoh)",
+        "nik": "3403064505830001",
+        "jenis_kelamin": "Perempuan",
+        "hubungan": "Kepala rumah tangga",
+        "tanggal_lahir": "1983-05-05",
+        "status_kawin": "Kawin",
+        "pendidikan": "SD/sederajat",
+        "sekolah": "Tidak",
+        "pekerjaan": "Petani (lahan sendiri atau sewa)",
+    },
+    {
+        "nama": "Sukardi (contoh)",
+        "nik": "3403060102800001",
+        "jenis_kelamin": "Laki-laki",
+        "hubungan": "Istri/suami",
+        "tanggal_lahir": "1980-02-01",
+        "status_kawin": "Kawin",
+        "pendidikan": "SD/sederajat",
+        "sekolah": "Tidak",
+        "pekerjaan": "Buruh tani",
+    },
+    {
+        "nama": "Tri (contoh)",
+        "jenis_kelamin": "Perempuan",
+        "hubungan": "Anak",
+        "tanggal_lahir": "2015-07-09",
+        "status_kawin": "Belum kawin",
+        "sekolah": "Ya",
+    },
+)
+
+
+def is_example(number_in_file: str) -> bool:
+    return number_in_file.upper().startswith(EXAMPLE_PREFIX)
+
+
+def example_rows(columns: list[Question], form: Form) -> list[list[str]]:
+    """The example household, one row per member; a label that is not one of the form's
+    (a changed list) falls back to the list's first label."""
+    rows = []
+    for index, member in enumerate(_EXAMPLE_MEMBERS):
+        answers = (
+            {**_EXAMPLE_HOUSEHOLD, **member}
+            if index == 0
+            else {
+                "id_rumah_tangga": _EXAMPLE_HOUSEHOLD["id_rumah_tangga"],
+                **member,
+            }
+        )
+        rows.append([_example_value(q, answers.get(q.name, ""), form) for q in columns])
+    return rows
+
+
+def _example_value(question: Question, value: str, form: Form) -> str:
+    if not value or question.kind != "select_one" or question.list_name == "ya_tidak":
+        return value
+    labels = [choice.label[0] for choice in form.lists.get(question.list_name, [])]
+    return value if value in labels or not labels else labels[0]
+
 
 def _allowed(question: Question, form: Form) -> str:
     kind = question.kind
     if question.list_name and question.list_name != "ya_tidak":
-        codes = " ".join(choice.name for choice in form.lists.get(question.list_name, []))
-        return codes if kind == "select_one" else f"{codes} (pisahkan dengan spasi)"
+        options = form.lists.get(question.list_name, [])
+        listed = "; ".join(f"{choice.label[0]} ({choice.name})" for choice in options)
+        if kind == "select_one":
+            return f"Pilih dari daftar, atau tulis kodenya: {listed}"
+        example = " ".join(choice.name for choice in options[:2])
+        return f"Kode dipisahkan spasi, misalnya “{example}”: {listed}"
+    if question.name == "latitude":
+        return "Angka desimal dengan titik, misalnya -8.0123 (selatan khatulistiwa: minus)"
+    if question.name == "longitude":
+        return "Angka desimal dengan titik, misalnya 110.4711 (Gunungkidul sekitar 110,5)"
     return {
-        "yes_no": "yes / no",
-        "date": "YYYY-MM-DD",
-        "integer": "0, 1, 2, …",
-        "decimal": "-7.95",
+        "yes_no": "Ya / Tidak",
+        "date": "TTTT-BB-HH, misalnya 2026-08-17 (atau 17/08/2026)",
+        "integer": "Bilangan bulat: 0, 1, 2, …",
+        "decimal": "Angka desimal dengan titik",
         "identifier": "16 angka, sebagai teks",
     }.get(kind, "")
 
 
 def template_csv(form: Form) -> bytes:
-    """The header row as CSV (UTF-8 with the byte-order mark, so Excel reads it right)."""
+    """The header row and the example household (UTF-8 with the byte-order mark, so Excel
+    reads it right). Rows numbered CONTOH… are never imported: fill your own below."""
+    columns = template_columns(form)
     buffer = io.StringIO()
-    csv.writer(buffer).writerow([q.name for q in template_columns(form)])
+    writer = csv.writer(buffer)
+    writer.writerow([q.name for q in columns])
+    writer.writerows(example_rows(columns, form))
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def _list_ranges(workbook, columns: list[Question], form: Form) -> dict[str, str]:
+    """A sheet of the labels of every single-answer list; list name -> its cell range."""
+    sheet = workbook.create_sheet(LISTS_SHEET)
+    ranges, column = {}, 0
+    names = sorted({q.list_name for q in columns if q.kind in {"select_one", "yes_no"}} - {""})
+    for list_name in names:
+        options = form.lists.get(list_name, [])
+        if not options:
+            continue
+        column += 1
+        letter = sheet.cell(row=1, column=column).column_letter
+        sheet.cell(row=1, column=column, value=list_name).font = Font(bold=True)
+        for row, choice in enumerate(options, start=2):
+            sheet.cell(row=row, column=column, value=choice.label[0])
+        ranges[list_name] = f"{LISTS_SHEET}!${letter}$2:${letter}${len(options) + 1}"
+    sheet.sheet_state = "hidden"
+    return ranges
+
+
 def template_xlsx(form: Form) -> bytes:
-    """A `data` sheet to fill (NIK and KK columns formatted as text) and a guide sheet."""
+    """A `data` sheet to fill (the example household first, drop-down lists of labels, NIK
+    and KK columns formatted as text), a guide sheet, and the hidden lists."""
     columns = template_columns(form)
     workbook = Workbook()
     data = workbook.active
     data.title = DATA_SHEET
     data.append([q.name for q in columns])
+    for row in example_rows(columns, form):
+        data.append(row)
+    ranges = _list_ranges(workbook, columns, form)
+    last = EXAMPLE_ROWS + 1
     for index, question in enumerate(columns, start=1):
-        data.cell(row=1, column=index).font = Font(bold=True)
+        header = data.cell(row=1, column=index)
+        header.font = Font(bold=True)
+        letter = header.column_letter
         if question.kind in {"identifier", "text", "select_one", "select_multiple"}:
-            letter = data.cell(row=1, column=index).column_letter
-            for row in range(2, 1002):
+            for row in range(2, last + 1):
                 data[f"{letter}{row}"].number_format = "@"
+        if question.list_name in ranges:
+            check = DataValidation(
+                type="list",
+                formula1=f"={ranges[question.list_name]}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Bukan jawaban yang ada",
+                error="Pilih salah satu jawaban dari daftar.",
+            )
+            check.add(f"{letter}2:{letter}{last}")
+            data.add_data_validation(check)
     data.freeze_panes = "B2"
-    guide = workbook.create_sheet("petunjuk")
+    guide = workbook.create_sheet("petunjuk", 1)
     guide.append(["kolom", "pertanyaan", "question", "isian"])
     for cell in guide[1]:
         cell.font = Font(bold=True)
+    guide.append(
+        [
+            "",
+            "Baris yang nomor rumah tangganya diawali CONTOH adalah contoh dan tidak diimpor.",
+            "Rows whose household number starts with CONTOH are the example and are not imported.",
+            "",
+        ]
+    )
     for question in columns:
         guide.append(
             [question.name, question.label[0], question.label[1], _allowed(question, form)]

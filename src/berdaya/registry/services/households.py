@@ -7,7 +7,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,6 @@ from berdaya.core.masking import mask_identifiers
 from berdaya.organisations.models import Organisation
 
 from .. import figures
-from ..building import household_from_record, person_from_member, survey_from_record
 from ..building import free_answers, household_from_record, person_from_member, survey_from_record
 from ..duplicates import duplicate_signals_record, may_see
 from ..models import (
@@ -30,6 +29,7 @@ from ..models import (
     Person,
     RegistryEvent,
     SocialProtectionScheme,
+    Submission,
 )
 from ..records import HouseholdRecord, MemberRecord, Problem, Where
 from ..selectors import programme_questions
@@ -136,13 +136,23 @@ def household_register(
     surveyed_on: datetime.date | None = None,
     schemes: Sequence[str] = (),
     consent_given: bool = False,
+    programme_answers: dict | None = None,
+    submission_uuid: str = "",
     user=None,
 ) -> Household:
     """Register one household with its members, survey answers and enrolments.
 
     The same rules as an import (`validation.validate_households`); any broken
     rule raises InvalidRecords and nothing is written.
+
+    `submission_uuid` makes the registration idempotent (a phone that sends its queued
+    form twice, a double tap): the same id for the same organisation returns the
+    household registered the first time and writes nothing.
     """
+    if submission_uuid:
+        earlier = _submitted(organisation.pk, submission_uuid)
+        if earlier is not None:
+            return earlier
     members = _numbered(members)
     record = HouseholdRecord(
         village_code=village.code,
@@ -169,16 +179,33 @@ def household_register(
         today=timezone.localdate(),
     )
     _refuse(report, organisation_id=organisation.pk, village_code=village.code, user=user)
+    _check_programme_answers(organisation.pk, village.code, programme_answers)
     today = timezone.localdate()
     household = household_from_record(record, organisation_id=organisation.pk)
-    household.save()
+    if submission_uuid:
+        try:
+            with transaction.atomic():  # the same id sent twice at once: one wins
+                household.save()
+                Submission.objects.create(
+                    organisation=organisation, uuid=submission_uuid, household=household
+                )
+        except IntegrityError:
+            earlier = _submitted(organisation.pk, submission_uuid)
+            if earlier is None:
+                raise
+            return earlier
+    else:
+        household.save()
     for member in members:
         person_from_member(member, household=household).save()
     _event(household, RegistryEvent.Kind.REGISTERED, today, user=user)
+    if programme_answers and not record.survey:
+        record = replace(record, survey={"notes": ""})  # the programme's answers alone
     survey_row = survey_from_record(
         record, household=household, surveyed_by_id=getattr(user, "pk", None), today=today
     )
     if survey_row:
+        survey_row.extra = dict(programme_answers or {})
         survey_row.save()
         household.latest_survey = survey_row
         household.save(update_fields=["latest_survey"])
@@ -196,6 +223,28 @@ def household_register(
     return household
 
 
+def _submitted(organisation_id: int, uuid: str) -> Household | None:
+    found = (
+        Submission.objects.filter(organisation_id=organisation_id, uuid=uuid)
+        .select_related("household")
+        .first()
+    )
+    return found.household if found else None
+
+
+def _check_programme_answers(organisation_id: int, village_code: str, answers) -> None:
+    """Answers only to questions a programme of the village asks."""
+    asked = {
+        q.name
+        for q in programme_questions(organisation_id=organisation_id, village_code=village_code)
+    }
+    unknown = sorted(set(answers or {}) - asked)
+    if unknown:
+        raise ValidationFailed(
+            _("No programme in this village asks “%(name)s”.") % {"name": unknown[0]}
+        )
+
+
 @transaction.atomic
 def household_survey_record(
     *,
@@ -208,17 +257,7 @@ def household_survey_record(
     """A new survey of living conditions; the earlier ones stay as history. Answers to the
     programme's own questions are kept by question name; a name no programme of the village
     asks is refused."""
-    asked = {
-        q.name
-        for q in programme_questions(
-            organisation_id=household.organisation_id, village_code=household.village_id
-        )
-    }
-    unknown = sorted(set(programme_answers or {}) - asked)
-    if unknown:
-        raise ValidationFailed(
-            _("No programme in this village asks “%(name)s”.") % {"name": unknown[0]}
-        )
+    _check_programme_answers(household.organisation_id, household.village_id, programme_answers)
     record = HouseholdRecord(
         village_code=household.village_id, members=[], survey=dict(survey), surveyed_on=surveyed_on
     )

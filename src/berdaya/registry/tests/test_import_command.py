@@ -187,7 +187,7 @@ def test_a_wrong_file_is_refused_with_the_upload_message(demo, tmp_path):
     before = _counts()
     with pytest.raises(CommandError) as caught:
         _run(text, source="kobo")
-    assert "is not one" in str(caught.value)
+    assert "it may be damaged" in str(caught.value)
     assert _counts() == before
 
 

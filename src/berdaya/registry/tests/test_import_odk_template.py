@@ -86,7 +86,7 @@ def test_the_template_filled_in_as_xlsx_imports(demo, households):
     """Download the XLSX template, fill its `data` sheet, upload it."""
     form = form_build()
     workbook = load_workbook(io.BytesIO(template_xlsx(form)))
-    assert workbook.sheetnames == ["data", "petunjuk"]
+    assert workbook.sheetnames == ["data", "petunjuk", "daftar"]
     sheet = workbook["data"]
     filled = template_rows(households[:4], form)
     assert [cell.value for cell in sheet[1]] == filled[0]

@@ -122,7 +122,12 @@ def test_a_failed_import_shows_every_problem_with_row_and_column(demo, login, ho
     html = client.get(response["Location"]).content.decode()
 
     assert 'data-testid="import-failed"' in html
-    assert "<td>girisekar.csv</td><td>6</td><td>tanggal_lahir</td><td>2020-02-30</td>" in html
+    # One card per problem: where (the file's one table is not named again), the value,
+    # what is wrong and how to fix it.
+    assert "Row 6 · column tanggal_lahir" in html
+    assert "<code>2020-02-30</code>" in html
+    assert "YYYY-MM-DD (2026-08-17)" in html
+    assert "sheet girisekar.csv" not in html
 
 
 def test_a_facilitator_cannot_import_into_a_village_not_assigned_to_them(demo, login, households):
@@ -230,7 +235,7 @@ def test_downloads_the_xlsform_and_the_templates(demo, login):
     assert template["Content-Type"] == "text/csv"
     assert template.content.decode("utf-8-sig").startswith("id_rumah_tangga,")
     xlsx = client.get(reverse("registry:import-template-xlsx"))
-    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["data", "petunjuk"]
+    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["data", "petunjuk", "daftar"]
 
 
 def test_no_nik_reaches_the_log_or_the_stored_upload(demo, households, media, caplog):
@@ -327,3 +332,41 @@ def test_import_pages_pass_the_isolation_walk(demo, monkeypatch):
         objects_b={"import_id": str(job_b.pk)},
     )
     assert isolation.check_routes(world) == []
+
+
+def test_a_file_that_is_not_a_survey_export_is_refused_in_words(demo, login):
+    client = login(FACILITATOR)
+    response = _upload(client, demo, b"hello;world\n1;2\n", name="junk.csv")
+    job = ImportJob.objects.get()
+    import_job_run(job.pk)
+    job.refresh_from_db()
+
+    assert job.status == ImportJob.Status.FAILED  # not the page to match 46 columns
+    html = client.get(response["Location"]).content.decode()
+    assert "not a survey export Berdaya knows" in html
+
+
+def test_a_damaged_xlsx_is_called_damaged_not_the_wrong_kind(demo, login):
+    client = login(FACILITATOR)
+    response = _upload(client, demo, b"this is not a zip file", name="data.xlsx")
+    assert response.status_code == 422
+    assert "it may be damaged" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_the_result_links_to_the_imported_households(demo, login, households):
+    rows = template_rows(households[:2], form_build())
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    client = login(FACILITATOR)
+    response = _upload(client, demo, buffer.getvalue().encode(), name="dua.csv")
+    job = ImportJob.objects.get()
+    import_job_run(job.pk)
+
+    html = client.get(response["Location"]).content.decode()
+
+    imported = Household.objects.filter(submissions__import_job=job)
+    assert imported.count() == 2
+    for household in imported:
+        assert f"/registri/rumah-tangga/{household.pk}/" in html
+    assert 'data-testid="imported-link"' in html
