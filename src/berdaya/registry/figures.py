@@ -274,8 +274,11 @@ def village_row(*, organisation_id: int, village_code: str) -> VillageRegistryFi
     households = row.households if current else _active_households(organisation_id, village_code)
     if households <= inline_limit():
         return village_refresh(organisation_id=organisation_id, village_code=village_code)
+    if current:
+        return row  # stale: the change that made it so queued its job
+    # Never computed (a registry upgraded without `berdaya refresh-figures`): queue it.
     transaction.on_commit(lambda: village_figures_task.enqueue(organisation_id, village_code))
-    return row if current else None
+    return None
 
 
 def village_rows(*, organisation_id: int, codes: Iterable[str]) -> list[VillageRegistryFigures]:
