@@ -189,9 +189,56 @@ def test_a_manager_adds_a_group_pathway_on_its_page(demo, login):
     assert [(c.label, c.weight, c.required) for c in pathway.criteria.all()] == [
         ("Buku kas rapi", 2, True)
     ]
-    assert (
-        login("pendamping.girisekar")
-        .get(reverse("learning:pathway-create", args=[demo.programme.pk]))
-        .status_code
-        == 403
+    facilitator = login("pendamping.girisekar")
+    url = reverse("learning:pathway-create", args=[demo.programme.pk])
+    assert "Hanya manajer" in facilitator.get(url).content.decode()
+    assert facilitator.post(url, {"level": "group"}).status_code == 403
+
+
+def test_stories_told_before_the_domains_changed_can_still_be_chosen(
+    demo, login, periods, facilitator, manager
+):
+    import datetime
+
+    domain = services.domains_current(programme=demo.programme).domains.get(key="voice")
+    story = services.story_record(
+        user=facilitator,
+        programme=demo.programme,
+        village_code=GIRISEKAR,
+        period=periods[2],
+        domain=domain,
+        title="Cerita sebelum domain diubah",
+        what_happened="x",
+        why_significant="y",
+        source="interview",
+        collected_on=datetime.date(2026, 8, 1),
+        consent="named",
+        storyteller_name="Bu Tini",
     )
+    rows = [services.DomainInput(d.label) for d in domain.domain_set.domains.all()][:3]
+    services.domains_revise(
+        programme=demo.programme, domains=rows, reason="Lebih ringkas", user=manager
+    )
+    panel = services.panel_hold(
+        user=facilitator,
+        programme=demo.programme,
+        period=periods[2],
+        level="village",
+        village_code=GIRISEKAR,
+        met_on=datetime.date(2026, 10, 1),
+        method="consensus",
+        members=[("Bu Sumarni", "")],
+    )
+    client = login("pendamping.girisekar")
+    page = client.get(reverse("learning:panel-detail", args=[panel.pk])).content.decode()
+    assert story.title in page
+    response = client.post(
+        reverse("learning:panel-select", args=[panel.pk]),
+        {
+            "domain": domain.pk,
+            f"d{domain.pk}-story": story.pk,
+            f"d{domain.pk}-reasons": "Ibu-ibu mulai ikut memutuskan di dusun.",
+        },
+    )
+    assert response.status_code == 302
+    assert story.selections.get().panel == panel

@@ -350,7 +350,7 @@ def pathway_create(request, programme_id: int):
     from ..forms import CriterionFormSet, PathwayForm
 
     programme, context = programme_context(request, programme_id)
-    if not context["manages"]:
+    if request.method == "POST" and not context["manages"]:
         raise PermissionDenied(_("Only the programme's managers set graduation pathways."))
     form = PathwayForm(posted(request))
     formset = CriterionFormSet(posted(request), prefix="criterion")

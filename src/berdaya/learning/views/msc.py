@@ -355,8 +355,18 @@ def panel_list(request, programme_id: int):
     return render(request, "learning/panel_list.html", context, status=422 if form.errors else 200)
 
 
+def _panel_domains(panel, candidates):
+    """The programme's current domains, and any older domain a story of the period was told
+    under (so a revision of the domains mid-period leaves no story unselectable)."""
+    from ..models import ChangeDomain
+
+    current = list(services.domains_current(programme=panel.programme).domains.all())
+    known = {d.pk for d in current}
+    older = ChangeDomain.objects.filter(pk__in=set(candidates) - known).order_by("order", "pk")
+    return current + list(older)
+
+
 def _panel_page(request, panel, *, status=200, failed=None):
-    domain_set = services.domains_current(programme=panel.programme)
     candidates = selectors.panel_candidates(user=request.user, panel=panel)
     chosen = {s.domain_id: s for s in panel.selections.select_related("story", "domain")}
     readable = set(
@@ -365,7 +375,7 @@ def _panel_page(request, panel, *, status=200, failed=None):
         .values_list("pk", flat=True)
     )
     rows = []
-    for domain in domain_set.domains.all():
+    for domain in _panel_domains(panel, candidates):
         stories = candidates.get(domain.pk, [])
         form = None
         if domain.pk not in chosen and stories:
@@ -416,15 +426,12 @@ def panel_select(request, panel_id: int):
     if not _may_choose(request.user, panel):
         raise PermissionDenied(_("Only the panel's own organisers record its choices."))
     domain_pk = request.POST.get("domain", "")
-    domain = (
-        services.domains_current(programme=panel.programme)
-        .domains.filter(pk=int(domain_pk) if domain_pk.isdigit() else 0)
-        .first()
-    )
+    candidates = selectors.panel_candidates(user=request.user, panel=panel)
+    domain = next((d for d in _panel_domains(panel, candidates) if str(d.pk) == domain_pk), None)
     if domain is None:
         messages.error(request, _("Choose a domain of change."))
         return _panel_page(request, panel, status=422)
-    stories = selectors.panel_candidates(user=request.user, panel=panel).get(domain.pk, [])
+    stories = candidates.get(domain.pk, [])
     form = SelectionForm(request.POST, stories=stories, domain_pk=domain.pk)
     if form.is_valid():
         data = form.cleaned_data
