@@ -131,7 +131,7 @@ def test_a_briefly_locked_sqlite_is_retried_in_the_backend(tmp_path, django_db_b
         assert check.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_snapshot_begins_a_deferred_read_even_on_a_fresh_connection(demo):
     """Connecting sets SQLite's IMMEDIATE mode from the settings: the snapshot must still
     begin DEFERRED (a reader) when it is the first thing a connection does."""

@@ -264,7 +264,7 @@ def test_a_bad_ballot_is_shown_and_writes_nothing(login, demo, new_cycle, bad):
     html = _html(response)
     expected = {
         "dots_999999": "names a problem that is not on the list",
-        "too_many": "less than or equal to 3",
+        "too_many": "Enter a whole number from 0 to 3",  # core.validators: the whole range
         "outsider": "is not registered in this village",
         "no_voter": "Search for a name and choose the person",
     }[next(iter(bad))]
