@@ -58,7 +58,9 @@ def test_the_demo_pages_render(demo, login):
     book_page = client.get(reverse("savings:book", args=[kube.pk])).content.decode()
     assert "Kambing betina" in book_page and 'data-testid="cash-book"' in book_page
     profile = client.get(reverse("areas:village-detail", args=["34.03.06.2002"])).content
-    assert b'data-testid="dependency-chart"' in profile
+    assert b'hx-get="/uang/desa/34.03.06.2002/sumber/"' in profile  # filled after loading
+    sources = client.get(reverse("savings:village-sources", args=["34.03.06.2002"])).content
+    assert b'data-testid="dependency-chart"' in sources
     programme = client.get(reverse("savings:programme", args=[demo.programme.pk]))
     assert b'data-testid="dependency-chart"' in programme.content
     member = arisan.members.filter(left_on__isnull=True).first()
