@@ -128,4 +128,3 @@ def test_a_treasurer_records_a_cycle_on_a_phone(demo, page):
     assert cycle.status == Cycle.Status.CLOSED
     assert Meeting.objects.filter(cycle=cycle, status="closed").count() == 3
     assert_no_horizontal_scroll(page)
-    page.screenshot(path="/tmp/savings_share_out.png", full_page=True)

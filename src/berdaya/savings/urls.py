@@ -19,6 +19,7 @@ urlpatterns = [
     path("transaksi/<int:transaction_id>/balik/", groups.reverse, name="reverse"),
     path("buku/<int:book_id>/", books.book_detail, name="book"),
     path("desa/<str:village_code>/dana/", books.village_funds, name="village-funds"),
+    path("desa/<str:village_code>/sumber/", books.village_sources, name="village-sources"),
     path("program/<int:programme_id>/", books.programme_money, name="programme"),
     path("pemangku-kepentingan/", books.stakeholders, name="stakeholders"),
 ]

@@ -22,7 +22,14 @@ from berdaya.core.errors import ValidationFailed
 from .. import ledger
 from ..models import Account, Constitution, Cycle, Loan, Meeting, Transaction
 from ..shareout import ShareOutPlan, plan_share_out
-from .common import account, check_cycle_open, check_may_post, posting_exists, rupiah_text
+from .common import (
+    SAVINGS_ACCOUNTS,
+    account,
+    check_cycle_open,
+    check_may_post,
+    posting_exists,
+    rupiah_text,
+)
 from .cycles import constitution_of
 
 INCOME = ("service_income", "fine_income", "other_income", "retained")
@@ -38,6 +45,14 @@ class ShareOutPreview:
     loans_outstanding: dict  # member pk -> amount
     social_fund_kept: int
     cash: int
+
+    @property
+    def income_lines(self) -> list[tuple[str, int]]:
+        return [(str(SAVINGS_ACCOUNTS[c][0]), a) for c, a in self.income.items() if a]
+
+    @property
+    def cost_lines(self) -> list[tuple[str, int]]:
+        return [(str(SAVINGS_ACCOUNTS[c][0]), a) for c, a in self.costs.items() if a]
 
     @property
     def cash_paid(self) -> int:

@@ -29,20 +29,10 @@ def group_money_summary(context, group):
     }
 
 
-@register.inclusion_tag("savings/_sources.html", takes_context=True)
-def village_money_sources(context, village):
-    user = context["request"].user
-    sources = selectors.money_sources(user=user, village=village.code)
-    chart = (
-        charts.dependency_trend(
-            sources,
-            title=_("Where the community's money in %(village)s came from, by year")
-            % {"village": village.name},
-        )
-        if sources.by_year
-        else None
-    )
-    return {"sources": sources, "chart": chart, "village": village, "programme": None}
+@register.inclusion_tag("savings/_sources_lazy.html")
+def village_money_sources(village):
+    """A placeholder the page fills after it has loaded (htmx), so the profile stays quick."""
+    return {"village": village}
 
 
 @register.inclusion_tag("savings/_sources.html", takes_context=True)

@@ -242,6 +242,27 @@ def village_funds(request, village_code: str):
 
 
 @require_GET
+def village_sources(request, village_code: str):
+    """Where the village's community money came from: the fragment on the village profile."""
+    village = village_for_user(user=request.user, code=village_code)
+    sources = selectors.money_sources(user=request.user, village=village.code)
+    chart = (
+        charts.dependency_trend(
+            sources,
+            title=_("Where the community's money in %(village)s came from, by year")
+            % {"village": village.name},
+        )
+        if sources.by_year
+        else None
+    )
+    return render(
+        request,
+        "savings/_sources.html",
+        {"sources": sources, "chart": chart, "village": village, "programme": None},
+    )
+
+
+@require_GET
 def programme_money(request, programme_id: int):
     programme = programme_get(user=request.user, pk=programme_id)
     sources = selectors.money_sources(user=request.user, programme=programme.pk)
