@@ -74,6 +74,9 @@ def database_backup(*, target: Path, settings_dict: dict | None = None) -> Path:
             env,
         )  # fmt: skip
         return target
+    if connection.in_atomic_block:
+        # SQLite's backup would wait for this connection's own write lock for ever.
+        raise BerdayaError(_("A backup cannot be made inside a transaction."))
     connection.ensure_connection()
     destination = sqlite3.connect(target)
     try:

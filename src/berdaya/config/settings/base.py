@@ -279,6 +279,5 @@ CONTENT_SECURITY_POLICY = {
 SECURE_REFERRER_POLICY = "same-origin"
 # Features no page of Berdaya uses are switched off for every page.
 BERDAYA_PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), payment=(), usb=(), serial=(), midi=(), "
-    "geolocation=(self)"
+    "camera=(), microphone=(), payment=(), usb=(), serial=(), midi=(), geolocation=(self)"
 )
