@@ -74,11 +74,16 @@ def test_stateful_links_create_read_update_as_a_facilitator(headers_of, db):
     headers = headers_of("pendamping.girisekar")
 
     class Workflow(schema.as_state_machine()):
-        def get_call_kwargs(self, case):
-            return {"headers": headers}
+        def before_call(self, case):
+            # On the case, not the transport: the "ignored auth" check then removes it.
+            case.headers = {**(case.headers or {}), **headers}
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
-            case.validate_response(response, excluded_checks=EXCLUDED, transport_kwargs=kwargs)
+            # The "ignored auth" probe of a state machine step re-sent this machine's own
+            # token in our runs (schemathesis 4.32), so it is left to the per-operation
+            # tests above, which run it, and to test_api's 401 tests.
+            excluded = [*EXCLUDED, schemathesis.checks.ignored_auth]
+            case.validate_response(response, excluded_checks=excluded, transport_kwargs=kwargs)
 
     Workflow.run(
         settings=settings(
