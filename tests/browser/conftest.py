@@ -80,10 +80,6 @@ def page(live_server, tmp_path, django_db_serialized_rollback):
                     else None
                 ),
             )
-            import os
-            if os.environ.get("DEBUG_BROWSER"):
-                page.on("console", lambda m: print("CONSOLE", m.type, m.text))
-                page.on("response", lambda r: print("RESP", r.status, r.request.method, r.url))
             yield page
             assert not violations, "Content Security Policy violations:\n" + "\n".join(violations)
         finally:
