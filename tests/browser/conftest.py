@@ -65,10 +65,23 @@ def page(live_server, tmp_path, django_db_serialized_rollback):
             timezone_id="Asia/Jakarta",
             base_url=live_server.url,
         )
+        violations: list[str] = []
         try:
             context.set_default_timeout(15_000)
             page = context.pages[0] if context.pages else context.new_page()
+            # Every page is served with an enforced Content Security Policy; Chromium
+            # reports each refused script, style or frame on the console. Any one fails
+            # the test, so a new inline script or style is caught where it is added.
+            page.on(
+                "console",
+                lambda message: (
+                    violations.append(f"{page.url}: {message.text}")
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
+            )
             yield page
+            assert not violations, "Content Security Policy violations:\n" + "\n".join(violations)
         finally:
             context.close()
             # While Playwright's loop runs, Django keeps this thread's database

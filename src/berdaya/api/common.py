@@ -61,7 +61,7 @@ def links_from_id(status: int, key: str, *operation_ids: str) -> dict:
     update): clients and Schemathesis's stateful tests follow them."""
     return {
         "responses": {
-            str(status): {
+            status: {
                 "links": {
                     op: {"operationId": op, "parameters": {key: "$response.body#/id"}}
                     for op in operation_ids

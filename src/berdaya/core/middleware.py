@@ -148,3 +148,24 @@ class LoginRequiredMiddleware(_DjangoLoginRequired):
         if request.path_info.startswith(self.API_PREFIX):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class PrivacyHeadersMiddleware:
+    """Headers for personal data: nothing a signed-in user sees stays in a cache.
+
+    * `Cache-Control: no-store` on every response to a signed-in user (names, households,
+      figures of a village) unless a view set its own; static files are served before this
+      runs and stay cacheable;
+    * `Permissions-Policy`: camera, microphone, payment and the like off for every page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        response.setdefault("Permissions-Policy", settings.BERDAYA_PERMISSIONS_POLICY)
+        return response

@@ -47,6 +47,7 @@ BERDAYA_HASH_KEY = secret("BERDAYA_HASH_KEY")
 NODE_MODULES_DIR = Path(env.str("BERDAYA_NODE_MODULES", default=str(PROJECT_DIR / "node_modules")))
 
 INSTALLED_APPS = [
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (django-csp 4; the policy is below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed for phones on slow, paid data (static files come compressed from
     # WhiteNoise above). Django's GZip pads each response at random against BREACH, and
@@ -104,6 +107,8 @@ MIDDLEWARE = [
     "berdaya.core.middleware.BerdayaErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Referrer-Policy, Permissions-Policy, and no-store on pages for signed-in users.
+    "berdaya.core.middleware.PrivacyHeadersMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: answers a locked-out sign-in (pages, admin) with 429.
     "axes.middleware.AxesMiddleware",
@@ -286,3 +291,26 @@ CACHES = {
 # client IP address. Over the limit the API answers 429 with Retry-After.
 BERDAYA_API_RATE_CALLER = env.str("BERDAYA_API_RATE_CALLER", default="600/min")
 BERDAYA_API_RATE_IP = env.str("BERDAYA_API_RATE_IP", default="1200/min")
+
+# Content Security Policy (django-csp 4): scripts, styles and everything else from this
+# site only, no inline script or style, never framed. Vega-Lite charts are inline SVG
+# (attributes, no style), the API docs' Swagger UI is served from this site too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_REFERRER_POLICY = "same-origin"
+# Features no page of Berdaya uses are switched off for every page.
+BERDAYA_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), payment=(), usb=(), serial=(), midi=(), geolocation=(self)"
+)
