@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # URLs anyone may open without signing in.
-PUBLIC = {"core:login", "core:healthz", "set_language", "admin:login"}
+PUBLIC = {"core:login", "core:healthz", "core:service-worker", "set_language", "admin:login"}
 # Django's admin has its own sign-in and staff check; the walk checks it refuses non-staff.
 ADMIN_NAMESPACE = "admin"
 ADMIN_KWARGS = {

@@ -12,4 +12,6 @@ urlpatterns = [
     path("ruang-kerja/", views.workspace_switch, name="workspace-switch"),
     path("audit/", views.audit_log, name="audit-log"),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("luring/", views.offline, name="offline"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import messages
@@ -166,3 +168,39 @@ def audit_log(request):
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
         },
     )
+
+
+@login_not_required
+@require_GET
+def service_worker(request):
+    """The service worker, served from the site's root so that it may look after every page;
+    its version follows the cache-busted names of the files it keeps."""
+    from django.templatetags.static import static
+
+    version = hashlib.sha256("|".join(static(name) for name in OFFLINE_FILES).encode()).hexdigest()[
+        :12
+    ]
+    response = render(
+        request,
+        "core/service_worker.js",
+        {"version": version},
+        content_type="application/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+OFFLINE_FILES = (
+    "vendor/pico/pico.min.css",
+    "berdaya/app.css",
+    "vendor/htmx/htmx.min.js",
+    "berdaya/offline.js",
+    "berdaya/register.js",
+)
+
+
+@require_GET
+def offline(request):
+    """What the service worker shows for a page that needs the internet, offline."""
+    return render(request, "core/offline.html")
