@@ -8,8 +8,9 @@ docs/learning.md):
   member or group initiated (facilitation's `initiated_by`);
 * **money** — of the money that moved through the community's own funds that year, the
   share that came from inside (members' savings, repayments, fees) rather than from
-  outside (grants, programme capital). It needs the savings ledger; until that is wired
-  (`money_from_inside`), this part is *missing*, said so on the page, and left out;
+  outside (grants, programme capital), read from the savings ledger (`money_from_inside`);
+  a year in which no money moved through those books has this part *missing*, said so on
+  the page, and left out;
 * **institutions** — of the programme's groups in the village that existed by the end of
   the year, the share still working: at least one meeting recorded that year *and* a
   maturity assessment that year; when the programme has exited the village (an approved
@@ -93,14 +94,21 @@ class MoneyShare:
 
 
 def money_from_inside(*, programme, village_codes: list[str], year: int) -> MoneyShare | None:
-    """The money part. The savings ledger is not on this branch, so there is nothing to read.
+    """The money part, from the savings ledger: of the money (not goods in kind) that came
+    into the programme's books in `village_codes` during `year`, how much came from inside
+    the community (members' savings, repayments, fees) — `savings.selectors.money_sources`,
+    the same totals as the dependency ratio. None (the part is *missing*) when no money
+    moved through those books that year: no ledger, rather than a share of nothing."""
+    from berdaya.savings.selectors import money_sources
 
-    TO WIRE after merging the savings app: return a MoneyShare built from
-    `berdaya.savings.selectors.money_sources(...)` for the programme's groups in
-    `village_codes` during `year` (inside = members' own money, total = all money in).
-    Returning None keeps the part honestly "missing".
-    """
-    return None
+    inside = total = 0
+    for code in village_codes:
+        sources = money_sources(village=code, programme=programme.pk, year=year)
+        inside += sources.internal_money
+        total += sources.internal_money + sources.external_money
+    if not total:
+        return None
+    return MoneyShare(inside=inside, total=total)
 
 
 def _year(year: int) -> tuple[datetime.date, datetime.date]:

@@ -70,13 +70,41 @@ def test_the_initiative_part_is_the_share_of_activities_the_community_started(de
     assert (part.numerator, part.denominator, part.share) == (3, 5, Fraction(3, 5))
 
 
-def test_the_money_part_is_missing_until_the_ledger_is_wired(demo):
+def test_the_money_part_is_missing_in_a_year_with_no_ledger_money(demo):
     result = selfreliance.self_reliance(
-        programme=demo.programme, village_codes=[GIRISEKAR], year=2026
+        programme=demo.programme, village_codes=[GIRISEKAR], year=2031
     )
-    assert [p.key for p in result.missing] == ["money"]
+    assert "money" in [p.key for p in result.missing]
     known = {p.key: p.share for p in result.parts}
     assert result.composite == selfreliance.composite(known)
+
+
+def test_the_money_part_is_the_ledgers_share_of_money_from_inside(demo):
+    """The demo's books: the part equals internal ÷ (internal + external) money of the
+    savings ledger for the programme's villages in that year, goods in kind left out."""
+    from berdaya.savings.models import Transaction
+
+    codes = [GIRISEKAR, SIDOHARJO]
+    years = Transaction.objects.filter(book__programme=demo.programme).dates("occurred_on", "year")
+    assert years, "the demo has a year of savings"
+    year = years[0].year
+    inflows = Transaction.objects.filter(
+        book__programme=demo.programme,
+        book__village_id__in=codes,
+        occurred_on__year=year,
+        in_kind=False,
+    ).exclude(origin="")
+    inside = sum(t.inflow for t in inflows if t.origin == Transaction.Origin.INTERNAL)
+    total = sum(t.inflow for t in inflows)
+    assert 0 < inside < total  # the demo's funds have money from outside too
+    part = next(
+        p
+        for p in selfreliance.self_reliance(
+            programme=demo.programme, village_codes=codes, year=year
+        ).parts
+        if p.key == "money"
+    )
+    assert (part.numerator, part.denominator) == (inside, total)
 
 
 def test_the_institutions_part_counts_groups_that_met_and_were_assessed(demo):

@@ -136,10 +136,14 @@ def self_reliance_page(request, programme_id: int):
         tables=tables,
         years=years,
         weights=[(str(selfreliance.LABELS[k]), w) for k, w in selfreliance.WEIGHTS.items()],
-        money_missing=selfreliance.money_from_inside(
-            programme=programme, village_codes=[], year=years[-1] if years else 0
-        )
-        is None,
+        # Said once above the tables when no year of any village has ledger money.
+        money_missing=all(
+            part.share is None
+            for _name, rows in tables
+            for row in rows
+            for part in row.parts
+            if part.key == "money"
+        ),
     )
     return render(request, "learning/self_reliance.html", context)
 
