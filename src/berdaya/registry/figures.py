@@ -421,7 +421,7 @@ def _coverage(organisation_id: int, table: pd.DataFrame, statuses) -> dict[str, 
             [Scheme(code, eligible="poor", enrolled=f"enrolled_{code}") for code in schemes]
         )
         overall = indicators.cached(
-            "coverage", frame, lambda: measure.compute(frame).overall.to_pandas()
+            "coverage", frame, lambda: indicators.to_pandas(measure.compute(frame).overall)
         ).set_index("scheme")
     result = {}
     for code in schemes:
