@@ -1,9 +1,9 @@
 """Analysis results of one village, for the API: the MPI and social-protection coverage.
 
-`village_analysis` is the one place the API asks for these figures. Today it reads them
-from the village profile's selector (`community.selectors.village_figures`), which
-computes them from the registry; when per-village figures are stored, only this function
-changes to read those instead.
+`village_analysis` is the one place the API asks for these figures. It reads them through
+the village profile's selector (`community.selectors.village_figures`), which reads the
+stored per-village figures (`registry.figures`): one indexed read, whatever the village's
+size, and the same numbers the village profile shows.
 """
 
 from __future__ import annotations
