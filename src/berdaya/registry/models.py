@@ -613,6 +613,8 @@ class VillageRegistryFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} · {self.village_id}"
+
+
 class DuplicateNikSignal(models.Model):
     """Someone entered a NIK the organisation has already registered in another household.
 

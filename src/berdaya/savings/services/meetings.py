@@ -345,7 +345,9 @@ def meeting_record(
                 )
             except ValidationFailed as error:
                 raise ValidationFailed(
-                    f"{line.member.person.name}: {error.message}", field=error.field
+                    _("%(member)s: %(problem)s")
+                    % {"member": line.member.person.name, "problem": error.message},
+                    field=error.field,
                 ) from error
             posted.append(loan.transactions.get(kind=Transaction.Kind.LOAN))
     return posted
