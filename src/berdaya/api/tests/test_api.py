@@ -251,7 +251,7 @@ def test_a_registration_in_another_village_is_refused(api, demo):
 def test_messages_are_indonesian_unless_english_is_asked_for(api):
     indonesian = _json(api("pendamping.girisekar").get("/api/v1/households/999999999"))
     english = _json(
-        api("pendamping.girisekar", HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/households/999999999")
+        api("pendamping.girisekar", **{"Accept-Language": "en"}).get("/api/v1/households/999999999")
     )
     assert english["message"] == "Not found, or it belongs to a village you do not work in."
     assert indonesian["message"] != english["message"]

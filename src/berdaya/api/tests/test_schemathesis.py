@@ -35,6 +35,21 @@ schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 schema.app = get_wsgi_application()  # calls go through Django in-process, in the test's transaction
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Schemathesis calls Django's WSGI application itself, which closes the database
+    connection at the end of every request (as it should in production); in a test that
+    connection holds the test's transaction, so keep it open, as Django's test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def headers_of(demo):
     """`headers_of(role)`: the Authorization header of a write token of that demo user."""
