@@ -99,3 +99,14 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def default_language(settings):
+    """Each test starts in the default language (Indonesian). A request leaves the language
+    it answered in active on its thread (the middleware activates it), so without this a
+    service's message would be in whatever language the previous test's last page was."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
