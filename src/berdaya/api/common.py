@@ -95,7 +95,10 @@ def _iso_date(value):
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return value
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
     raise PydanticCustomError("date_parsing", "Input should be a date as YYYY-MM-DD")
 
 
@@ -103,7 +106,8 @@ class InputSchema(BaseModel):
     """What a client sends: a JSON object with the listed fields only (a plain Pydantic
     model: ninja's `Schema` also reads attributes, so it would take a list as an object)."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Strict: 0 is not false and "1" is not 1, as the JSON schema says (dates: see `Date`).
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # A date in a query or a body: ISO 8601 only.
