@@ -59,7 +59,11 @@ def _tables_sqlite(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
         )
     ]
-    return {name: list(conn.execute(f'SELECT * FROM "{name}" ORDER BY rowid')) for name in names}  # noqa: S608
+    # Sorted in Python: the name index's FTS5 shadow tables are WITHOUT ROWID.
+    return {
+        name: sorted(conn.execute(f'SELECT * FROM "{name}"'), key=repr)  # noqa: S608
+        for name in names
+    }
 
 
 def _tables_postgres(dbname: str) -> dict[str, list[tuple]]:
