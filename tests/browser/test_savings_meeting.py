@@ -33,7 +33,7 @@ def _record(page, lines: dict[str, str]):
             field.fill(value)
     with page.expect_navigation():
         form.locator("[data-testid=save-meeting]").click()
-    expect(page.locator(".message.success")).to_be_visible()
+    expect(page.locator(".message.success[role=status]")).to_be_visible()
 
 
 def _close(page):
