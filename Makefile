@@ -18,6 +18,8 @@ run: install ## Install, prepare the database with areas and the demo, and serve
 	@echo ""
 	@echo "  Berdaya: http://127.0.0.1:$(PORT)/"
 	@echo "  Demo login: manajer / berdaya-demo   (also admin, pendamping.girisekar, pemantau)"
+	@echo "  manajer and admin are asked for a code: add the demo key BERDAYADEMOTWOFACTORNOTFORREALUS"
+	@echo "  to an authenticator app (README, 'Two commands')."
 	@echo ""
 	@# Background workers run imports: supervised (a worker that exits is restarted, a job
 	@# it left is returned to the queue); they stop with the server.
