@@ -248,7 +248,11 @@ class Heartbeat:
 
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
         except DatabaseError:
-            pass  # the next recovery forgets it
+            # Harmless: the row stops being refreshed, so `recover` sees the worker gone
+            # and removes it; said in the log so a stuck database does not go unnoticed.
+            logger.warning(
+                "Worker %s stopped; its heartbeat row is left for recovery.", self.worker_id
+            )
 
     def beat(self) -> None:
         from .models import WorkerHeartbeat
