@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/berdaya/locale/*/LC_MESSAGES/django.po))
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= berdaya.config.settings.local
 
@@ -37,7 +38,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-install: $(VENV)/.installed-base node_modules/.installed messages .env
+install: $(VENV)/.installed-base node_modules/.installed $(MO_FILES) .env
 
 install-dev: install $(VENV)/.installed-dev
 
@@ -58,8 +59,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-messages: $(VENV)/.installed-base ## Compile the translations (.po -> .mo).
-	$(BIN)/pybabel compile --statistics -D django -d src/berdaya/locale 2>&1 | grep -v "^$$" || true
+messages: $(MO_FILES) ## Compile the translations (.po -> .mo).
+
+# A file target, so two `make test` running side by side (CI) never rewrite a catalogue
+# while the other reads it.
+src/berdaya/locale/%/LC_MESSAGES/django.mo: src/berdaya/locale/%/LC_MESSAGES/django.po $(VENV)/.installed-base
+	$(BIN)/pybabel compile --statistics -D django -d src/berdaya/locale -l $* 2>&1 | grep -v "^$$" || true
 
 .env: | $(VENV)/.installed-base
 	$(BIN)/python -m berdaya.config.envfile .env
