@@ -14,13 +14,8 @@ from .models import AdvocacyAction, AdvocacyCase
 
 
 def _check_works_in(user, programme, village_code: str) -> None:
-    from berdaya.organisations.models import Role
-
-    codes = village_codes_for(
-        user,
-        organisation_id=programme.organisation_id,
-        roles={Role.ADMIN, Role.MANAGER, Role.FACILITATOR},
-    )
+    # The roles that may see personal data in a village are the ones that work there.
+    codes = village_codes_for(user, personal=True, organisation_id=programme.organisation_id)
     if village_code not in codes:
         raise PermissionDenied(_("You do not work in this village."))
     if not programme.villages.filter(pk=village_code).exists():
@@ -53,9 +48,7 @@ def _common(title: str, target, target_name: str, demand: str, programme) -> tup
         raise ValidationFailed(_("Say what is demanded, and of whom."), field="demand")
     if target is not None:
         if target.organisation_id != programme.organisation_id:
-            raise ValidationFailed(
-                _("Choose a stakeholder of your organisation."), field="target"
-            )
+            raise ValidationFailed(_("Choose a stakeholder of your organisation."), field="target")
         target_name = target_name or target.name
     if not target_name.strip():
         raise ValidationFailed(_("Name the institution the demand is made to."), field="target")
