@@ -180,3 +180,20 @@ def test_the_partnership_map_page(login, demo):
     body = response.content.decode()
     assert "MoU Pemberdayaan Ekonomi Dusun Blimbing" in body
     assert "Forum Warga Dusun Blimbing" in body
+
+
+def test_an_agreement_keeps_its_signed_document(demo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    made = agreement_create(
+        user=demo.users["manajer"],
+        programme=demo.programme,
+        kind="pks",
+        title="PKS Pelatihan",
+        scope="Pelatihan pembukuan",
+        parties=[_party(demo)],
+        starts_on=D(2025, 5, 1),
+        ends_on=D(2025, 5, 1),
+        document=SimpleUploadedFile("pks.pdf", b"%PDF-1.4 test"),
+    )
+    assert made.document.name.startswith("agreements/") and made.document.read() == b"%PDF-1.4 test"
