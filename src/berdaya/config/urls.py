@@ -17,6 +17,8 @@ urlpatterns = [
     path("kelompok/", include("berdaya.groups.urls")),
     path("komunitas/", include("berdaya.community.urls")),
     path("uang/", include("berdaya.savings.urls")),
+    path("kemitraan/", include("berdaya.partnerships.urls")),
+    path("advokasi/", include("berdaya.advocacy.urls")),
     path("pembelajaran/", include("berdaya.learning.urls")),
     path("profil/", include("berdaya.accounts.urls")),
     path("api/v1/", api.urls),

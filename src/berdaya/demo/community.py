@@ -26,8 +26,10 @@ from berdaya.registry.services import MemberInput, household_register
 
 from . import names
 from .accompaniment import demo_accompaniment
+from .advocacy import demo_advocacy
 from .community_profile import community_profiles_create
 from .learning import demo_learning
+from .partnerships import demo_partnerships
 from .savings import demo_savings
 from .security import demo_second_factors
 
@@ -300,6 +302,8 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
     community = DemoCommunity(organisation, programme, village_objects, users)
     demo_accompaniment(community)  # a year of activities, groups, a plan, cadres
     demo_savings(community)  # a savings group's year, a KUBE's books, village funds
+    demo_partnerships(community)  # four sectors, an MoU, contributions
+    demo_advocacy(community)  # a PKH coverage gap claimed, and the enrolment after it
     demo_learning(community)  # stories of change, results, empowerment, graduation
     return community
 

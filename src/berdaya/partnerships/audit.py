@@ -1,5 +1,6 @@
 from auditlog.registry import auditlog
 
-from .models import Stakeholder
+from .models import Agreement, Commitment, Contribution, Stakeholder, StakeholderLink
 
-auditlog.register(Stakeholder)
+for model in (Stakeholder, StakeholderLink, Agreement, Commitment, Contribution):
+    auditlog.register(model)

@@ -1,12 +1,23 @@
-"""Reads of the stakeholder registry: an organisation's own, for its members."""
+"""Reads of the stakeholder registry, agreements and contributions (none is personal).
+
+These are the selectors other apps (the reports of issue 14) read; all go through the
+organisation membership of the access rule.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from berdaya.core.access import organisation_ids_for
 
-from .models import Stakeholder
+from .models import Agreement, Commitment, Contribution, Stakeholder
+
+# How long before its end an active agreement shows as due for renewal.
+RENEWAL_NOTICE_DAYS = 60
 
 
 def stakeholders_visible_to(user, *, organisation_id: int | None = None) -> QuerySet[Stakeholder]:
@@ -15,3 +26,114 @@ def stakeholders_visible_to(user, *, organisation_id: int | None = None) -> Quer
     if organisation_id is not None:
         ids = ids & {organisation_id}
     return Stakeholder.objects.filter(organisation_id__in=ids).order_by("name")
+
+
+def stakeholders_of(
+    user, *, programme_id: int | None = None, village_code: str | None = None
+) -> QuerySet[Stakeholder]:
+    """Stakeholders working in a programme and/or a village (a programme-wide link counts
+    for each of its villages)."""
+    qs = stakeholders_visible_to(user)
+    if programme_id is not None:
+        qs = qs.filter(links__programme_id=programme_id)
+    if village_code is not None:
+        qs = qs.filter(
+            Q(links__village_id=village_code)
+            | Q(links__village__isnull=True, links__programme__villages=village_code)
+        )
+    return qs.distinct()
+
+
+@dataclass
+class SectorRow:
+    sector: str
+    label: str
+    stakeholders: int = 0
+    agreements: int = 0
+    cash: int = 0
+    in_kind: int = 0
+    staff_time: int = 0
+    hours: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.cash + self.in_kind + self.staff_time
+
+
+@dataclass
+class PartnershipMap:
+    """Who works with whom on what in a programme, counted by sector."""
+
+    sectors: list[SectorRow]
+    agreements: list[Agreement]
+    commitments_due: int = 0
+    commitments_met_on_time: int = 0
+    commitments_jointly_decided: int = 0
+    renewals: list[Agreement] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(row.total for row in self.sectors)
+
+
+def partnership_summary(user, *, programme_id: int, today: datetime.date) -> PartnershipMap:
+    """The partnership map of a programme: by sector, agreements and equality signals.
+
+    Equality signals (seed 002, partnerships of equals): commitments met on time out of
+    those due by `today`, and commitments decided jointly.
+    """
+    visible = stakeholders_of(user, programme_id=programme_id)
+    agreements = list(
+        Agreement.objects.filter(
+            programme_id=programme_id, programme__organisation_id__in=organisation_ids_for(user)
+        ).prefetch_related("parties", "commitments__party")
+    )
+    rows = {value: SectorRow(value, str(label)) for value, label in Stakeholder.Sector.choices}
+    for sector, n in Counter(visible.values_list("sector", flat=True)).items():
+        rows[sector].stakeholders = n
+    for agreement in agreements:
+        for sector in {p.sector for p in agreement.parties.all()}:
+            rows[sector].agreements += 1
+    sums = (
+        Contribution.objects.filter(
+            programme_id=programme_id,
+            programme__organisation_id__in=organisation_ids_for(user),
+        )
+        .values("stakeholder__sector", "kind")
+        .annotate(total=Sum("value"), hours=Sum("hours"), n=Count("id"))
+    )
+    for row in sums:
+        target = rows[row["stakeholder__sector"]]
+        attr = {"cash": "cash", "in_kind": "in_kind", "staff": "staff_time"}[row["kind"]]
+        setattr(target, attr, getattr(target, attr) + row["total"])
+        target.hours += row["hours"] or 0
+    commitments = Commitment.objects.filter(agreement__in=agreements)
+    due = commitments.filter(due_on__lte=today)
+    return PartnershipMap(
+        sectors=list(rows.values()),
+        agreements=agreements,
+        commitments_due=due.count(),
+        commitments_met_on_time=due.filter(met_on__isnull=False, met_on__lte=F("due_on")).count(),
+        commitments_jointly_decided=commitments.filter(decided_jointly=True).count(),
+        renewals=[a for a in agreements if renewal_due(a, today)],
+    )
+
+
+def renewal_due(agreement: Agreement, today: datetime.date) -> bool:
+    return (
+        agreement.status == Agreement.Status.ACTIVE
+        and today <= agreement.ends_on <= today + datetime.timedelta(days=RENEWAL_NOTICE_DAYS)
+    )
+
+
+def agreements_due_for_renewal(user, *, today: datetime.date) -> list[Agreement]:
+    """Active agreements of the user's organisations ending within the notice period
+    (the hook for a manager's dashboard)."""
+    return list(
+        Agreement.objects.filter(
+            programme__organisation_id__in=organisation_ids_for(user),
+            status=Agreement.Status.ACTIVE,
+            ends_on__gte=today,
+            ends_on__lte=today + datetime.timedelta(days=RENEWAL_NOTICE_DAYS),
+        ).order_by("ends_on")
+    )

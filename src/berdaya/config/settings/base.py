@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "berdaya.community",
     "berdaya.savings",
     "berdaya.partnerships",
+    "berdaya.advocacy",
     "berdaya.learning",
     # Above the domain apps: the user's own account, and the REST API over every app.
     "berdaya.accounts",
