@@ -18,6 +18,7 @@ urlpatterns = [
     path("komunitas/", include("berdaya.community.urls")),
     path("uang/", include("berdaya.savings.urls")),
     path("pembelajaran/", include("berdaya.learning.urls")),
+    path("laporan/", include("berdaya.reports.urls")),
     path("profil/", include("berdaya.accounts.urls")),
     path("api/v1/", api.urls),
     # The language switch must work on the sign-in page too.

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "berdaya.savings",
     "berdaya.partnerships",
     "berdaya.learning",
+    "berdaya.reports",
     # Above the domain apps: the user's own account, and the REST API over every app.
     "berdaya.accounts",
     "berdaya.api",

@@ -1,0 +1,25 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+
+from berdaya.core import charts
+from berdaya.core.workspace import workspace_for
+
+from . import render, selectors
+
+
+@login_required
+def village_social_map(request, village_code: str):
+    """The village social map as an A4 PDF in Indonesian, de-identified (aggregates only)."""
+    workspace = workspace_for(request)
+    social = selectors.village_social_map(
+        user=request.user,
+        village_code=village_code,
+        organisation_id=workspace.programme.organisation_id if workspace.programme else None,
+    )
+    radar = charts.radar(
+        [(c.label, c.score) for c in social.figures.capitals], title="Lima modal penghidupan"
+    )
+    document = render.pdf("reports/social_map.html", {"social": social, "radar": radar})
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="profil-sosial-{social.village.code}.pdf"'
+    return response
