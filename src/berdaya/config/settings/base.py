@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "berdaya.partnerships",
     "berdaya.advocacy",
     "berdaya.learning",
+    "berdaya.reports",
     # Above the domain apps: the user's own account, and the REST API over every app.
     "berdaya.accounts",
     "berdaya.api",
