@@ -28,6 +28,7 @@ from . import names
 from .accompaniment import demo_accompaniment
 from .community_profile import community_profiles_create
 from .learning import demo_learning
+from .networks import demo_networks
 from .savings import demo_savings
 from .security import demo_second_factors
 
@@ -301,6 +302,7 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
     demo_accompaniment(community)  # a year of activities, groups, a plan, cadres
     demo_savings(community)  # a savings group's year, a KUBE's books, village funds
     demo_learning(community)  # stories of change, results, empowerment, graduation
+    demo_networks(community)  # advice and opinion ties, co-attendance, co-membership
     return community
 
 

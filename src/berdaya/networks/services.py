@@ -388,3 +388,14 @@ def critical_mass_simulate(*, run: CriticalMassRun) -> CriticalMassRun:
     run.finished_at = timezone.now()
     run.save(update_fields=["result", "status", "message", "finished_at"])
     return run
+
+
+@transaction.atomic
+def champion_make_cadre(*, organisation, person, since: datetime.date, why: str):
+    """Mark a likely champion as a cadre (the programmes' cadre service) and recompute the
+    village's network figures, which show who is a cadre."""
+    from berdaya.programmes.services import cadre_mark
+
+    cadre = cadre_mark(organisation=organisation, person=person, since=since, why=why)
+    network_changed(organisation_id=organisation.pk, village_code=person.household.village_id)
+    return cadre

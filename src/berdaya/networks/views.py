@@ -9,11 +9,10 @@ from berdaya.core.errors import ValidationFailed
 from berdaya.facilitation.forms import show_error
 from berdaya.facilitation.selectors import person_for
 from berdaya.programmes.selectors import programme_get
-from berdaya.programmes.services import cadre_mark
 
 from .forms import SimulationForm, TieForm
 from .selectors import network_figures, network_village, ties_of
-from .services import critical_mass_run_start, tie_record, ties_derive
+from .services import champion_make_cadre, critical_mass_run_start, tie_record, ties_derive
 
 
 def _context(request, programme_id, village_code, personal=True):
@@ -108,7 +107,7 @@ def cadre_mark_view(request, programme_id: int, village_code: str):
     try:
         if person is None or person.household.village_id != village.code:
             raise ValidationFailed(_("Choose a person of this village."))
-        cadre_mark(
+        champion_make_cadre(
             organisation=programme.organisation,
             person=person,
             since=timezone.localdate(),
@@ -127,7 +126,10 @@ def simulate(request, programme_id: int, village_code: str):
     programme, village = _context(request, programme_id, village_code, personal=False)
     form = SimulationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a strategy, a target between 1 and 100 % and the runs."))
+        messages.error(
+            request,
+            _("Choose a strategy, a target between 1 and 100 percent and the number of runs."),
+        )
     else:
         try:
             critical_mass_run_start(
