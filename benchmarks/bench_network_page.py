@@ -9,7 +9,8 @@ builds the demo, adds a village of 5,000 people (1,250 households) with 25,000 t
 * a critical-mass job with 200 Monte Carlo runs (`critical_mass_simulate`, degree seeds).
 
     .venv/bin/python benchmarks/bench_network_page.py
-    DATABASE_URL=postgres://root@127.0.0.1:5432/bench .venv/bin/python benchmarks/bench_network_page.py
+    DATABASE_URL=postgres://root@127.0.0.1:5432/bench \
+        .venv/bin/python benchmarks/bench_network_page.py
 
 Prints a Markdown table for docs/benchmarks.md.
 """
@@ -64,7 +65,7 @@ def run() -> None:
 
     organisation = Organisation.objects.get(name=ORGANISATION_NAME)
     programme = Programme.objects.get(name=PROGRAMME_NAME)
-    rng = random.Random(12)
+    rng = random.Random(12)  # noqa: S311 -- synthetic data, not secrets
     have = Person.objects.filter(organisation=organisation, household__village_id=GIRISEKAR)
     missing = max(0, PEOPLE - have.count())
     households = Household.objects.bulk_create(
