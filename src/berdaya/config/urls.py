@@ -13,6 +13,7 @@ urlpatterns = [
     path("program/", include("berdaya.programmes.urls")),
     path("registri/", include("berdaya.registry.urls")),
     path("pendampingan/", include("berdaya.facilitation.urls")),
+    path("jaringan/", include("berdaya.networks.urls")),
     path("perencanaan/", include("berdaya.planning.urls")),
     path("kelompok/", include("berdaya.groups.urls")),
     path("komunitas/", include("berdaya.community.urls")),

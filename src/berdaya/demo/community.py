@@ -29,6 +29,7 @@ from .accompaniment import demo_accompaniment
 from .advocacy import demo_advocacy
 from .community_profile import community_profiles_create
 from .learning import demo_learning
+from .networks import demo_networks
 from .partnerships import demo_partnerships
 from .savings import demo_savings
 from .security import demo_second_factors
@@ -305,6 +306,7 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
     demo_partnerships(community)  # four sectors, an MoU, contributions
     demo_advocacy(community)  # a PKH coverage gap claimed, and the enrolment after it
     demo_learning(community)  # stories of change, results, empowerment, graduation
+    demo_networks(community)  # advice and opinion ties, co-attendance, co-membership
     return community
 
 

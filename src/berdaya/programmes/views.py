@@ -11,6 +11,8 @@ from berdaya.core.dates import show_date
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.facilitation.forms import show_error
 from berdaya.facilitation.selectors import person_for
+from berdaya.networks.forms import SimulationForm
+from berdaya.networks.selectors import critical_mass_runs
 
 from .charts import timeline as timeline_chart
 from .forms import CadreEndForm, CadreForm, PhaseFormSet, RevisionForm, TargetForm
@@ -244,13 +246,20 @@ def critical_mass_page(request, programme_id: int):
                 user=request.user, programme=programme, village_code=village.code, on=today
             ),
             errors.get(village.code),
+            critical_mass_runs(user=request.user, programme=programme, village_code=village.code),
         )
         for village in villages
     ]
     return render(
         request,
         "programmes/critical_mass.html",
-        {"programme": programme, "rows": rows, "manages": manages, "today": today},
+        {
+            "programme": programme,
+            "rows": rows,
+            "manages": manages,
+            "today": today,
+            "simulation_form": SimulationForm(),
+        },
         status=422 if errors else 200,
     )
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "berdaya.programmes",
     "berdaya.registry",
     "berdaya.facilitation",
+    "berdaya.networks",
     "berdaya.groups",
     "berdaya.planning",
     "berdaya.community",

@@ -129,7 +129,7 @@ def test_critical_mass_shows_progress_and_managers_set_targets(as_user, demo):
     response = as_user("pendamping.girisekar").get(url)
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert [village.code for village, _mass, _error in rows] == [GIRISEKAR]
+    assert [village.code for village, _mass, _error, _runs in rows] == [GIRISEKAR]
     mass = rows[0][1]
     assert mass.target_percent == 25 and 0 < mass.empowered < mass.adults
     assert "<progress" in response.content.decode()
