@@ -226,3 +226,25 @@ def test_calamine_cells_become_the_values_the_importer_expects():
     assert type(rows[0][1][0]) is int
     assert rows[1][0] == 4 and rows[1][1][1] == "x"
     assert list(table.rows(needed={1})) == [(2, [None, 2.5]), (4, [None, "x"])]
+
+
+def test_kobotoolbox_hxl_hashtag_row_under_the_header_is_skipped():
+    from berdaya.registry.importers.kobo import without_hxl_row
+
+    data = xlsx_bytes(
+        [
+            (
+                "data",
+                [
+                    ["lokasi/desa", "jumlah_anggota", "_index"],
+                    ["#adm4+code", "#affected+num", None],
+                    ["34.03.06.2002", 4, 1],
+                ],
+            )
+        ]
+    )
+    (table,) = xlsx_tables(data, "hxl.xlsx")
+    assert [number for number, _ in without_hxl_row(table).rows()] == [3]
+    # A table without the row is left as it is (a village code is not a hashtag).
+    plain = xlsx_tables(xlsx_bytes([("data", [["a"], ["#1 RT"], ["x"]])]), "p.xlsx")[0]
+    assert [number for number, _ in without_hxl_row(plain).rows()] == [2, 3]
