@@ -101,15 +101,20 @@ class Importer(ABC):
 # --- matching columns ------------------------------------------------------
 
 
+# Group separators: "/" (KoboToolbox's default), "-" (ODK Central), and the others
+# KoboToolbox's export dialog lets a user type.
+SEPARATORS = ("/", "-", ".", ":")
+
+
 def _candidates(question: Question) -> list[str]:
     names = [question.name]
     if question.group:
-        names[:0] = [f"{question.group}/{question.name}", f"{question.group}-{question.name}"]
+        names[:0] = [f"{question.group}{sep}{question.name}" for sep in SEPARATORS]
     return names
 
 
 def _suffix_match(header: Sequence[str], name: str) -> str:
-    found = [c for c in header if c.endswith(f"/{name}") or c.endswith(f"-{name}")]
+    found = [c for c in header if any(c.endswith(f"{sep}{name}") for sep in SEPARATORS)]
     return found[0] if len(found) == 1 else ""
 
 
@@ -136,12 +141,12 @@ def _match_any(header: Sequence[str], endings: Iterable[str]) -> str:
 
 def option_columns(header: Sequence[str], question: Question, column: str) -> dict[str, int]:
     """The 0/1 columns of a select-multiple answer (`rumah/aset/tv`) -> their positions."""
-    prefixes = [f"{column}/"] if column else []
-    prefixes += [f"{name}/" for name in _candidates(question)]
+    bases = ([column] if column else []) + _candidates(question)
+    prefixes = [(f"{base}{sep}", sep) for base in bases for sep in SEPARATORS]
     found = {}
     for index, name in enumerate(header):
-        for prefix in prefixes:
-            if name.startswith(prefix) and "/" not in name[len(prefix) :]:
+        for prefix, sep in prefixes:
+            if name.startswith(prefix) and sep not in name[len(prefix) :]:
                 found.setdefault(name[len(prefix) :], index)
                 break
     return found

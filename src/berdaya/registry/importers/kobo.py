@@ -5,10 +5,14 @@ sheet holds one row per submission with `_index`, `_uuid` and
 `_submission_time`; each repeat group has a sheet of its own (`anggota` for the
 members) whose `_parent_index` points at the submission's `_index`. A
 select-multiple answer comes as one column of space-separated codes, as 0/1
-columns (`rumah/aset/tv`), or both.
+columns (`rumah/aset/tv`), or both. When the form has HXL hashtags, KoboToolbox
+can write them as a second header row (`#adm1+code`, `#affected+f`); that row is not
+a submission and is skipped.
 """
 
 from __future__ import annotations
+
+import re
 
 from django.utils.translation import gettext as _
 
@@ -25,6 +29,29 @@ LAYOUT = Layout(
     submitted=("_submission_time",),
     uuid_named="_uuid",
 )
+
+
+# An HXL hashtag with attributes, as HXL 1.1 spells it: "#affected+f+children".
+_HASHTAG = re.compile(r"#[a-z][a-z0-9_]*(\s*\+[a-z][a-z0-9_]*)*", re.I)
+
+
+def _is_hxl(values) -> bool:
+    cells = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    return bool(cells) and all(_HASHTAG.fullmatch(cell) for cell in cells)
+
+
+def without_hxl_row(table: Table) -> Table:
+    """The table without KoboToolbox's HXL hashtag row, if it has one right under the header."""
+    first = next(table.rows(), None)
+    if first is None or first[0] != 2 or not _is_hxl(first[1]):
+        return table
+
+    def rows(needed=None, source=table):
+        for number, values in source.rows(needed):
+            if number != 2:
+                yield number, values
+
+    return Table(table.name, table.header, rows, table.size)
 
 
 def _main_and_members(tables: list[Table], filename: str) -> tuple[Table, Table]:
@@ -67,4 +94,5 @@ class KoboImporter(LinkedImporter):
     layout = LAYOUT
 
     def tables(self, data: bytes, filename: str) -> tuple[Table, Table]:
-        return _main_and_members(xlsx_tables(data, filename), filename)
+        main, members = _main_and_members(xlsx_tables(data, filename), filename)
+        return without_hxl_row(main), without_hxl_row(members)

@@ -225,7 +225,7 @@ def _columns(questions: Sequence[Question], form: Form, *, sep: str, paths: bool
         columns.append((name, question, "value"))
         if kobo and question.kind == "select_multiple":
             for choice in form.lists.get(question.list_name, []):
-                columns.append((f"{name}/{choice.name}", question, ("option", choice.name)))
+                columns.append((f"{name}{sep}{choice.name}", question, ("option", choice.name)))
     return columns
 
 
@@ -253,12 +253,18 @@ def _split(form: Form):
 
 
 def kobo_xlsx(
-    records: Iterable[ImportedHousehold], form: Form, *, group_paths: bool = True
+    records: Iterable[ImportedHousehold],
+    form: Form,
+    *,
+    group_paths: bool = True,
+    separator: str = "/",
 ) -> bytes:
-    """A KoboToolbox XLSX export ("XML values and headers", select-multiple both ways)."""
+    """A KoboToolbox XLSX export ("XML values and headers", select-multiple both ways).
+
+    `separator` is the export's "group separator" option (formpack's `group_sep`)."""
     household, member_questions = _split(form)
-    main_columns = _columns(household, form, sep="/", paths=group_paths, kobo=True)
-    member_columns = _columns(member_questions, form, sep="/", paths=group_paths, kobo=True)
+    main_columns = _columns(household, form, sep=separator, paths=group_paths, kobo=True)
+    member_columns = _columns(member_questions, form, sep=separator, paths=group_paths, kobo=True)
     main_name = form.title[:31]
     main, members = [], []
     main.append(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import zipfile
 from dataclasses import replace
 
 import pytest
@@ -247,3 +248,17 @@ def _hash(nik: str) -> str:
     from berdaya.core.crypto import blind_index
 
     return blind_index(nik)
+
+
+@pytest.mark.parametrize("separator", [".", ":"])
+def test_an_export_with_another_group_separator_imports(demo, households, separator):
+    """KoboToolbox's export dialog lets the user choose the group separator."""
+    export = kobo_xlsx(households[:20], form_build(), separator=separator)
+    assert f"rumah{separator}lantai".encode() in zipfile.ZipFile(io.BytesIO(export)).read(
+        "xl/worksheets/sheet1.xml"
+    )
+
+    job = _import(demo, export)
+
+    assert job.status == ImportJob.Status.DONE, job.errors[:3]
+    assert job.households_created == 20

@@ -179,3 +179,72 @@ def test_if_the_reading_process_fails_the_rows_are_read_here(monkeypatch):
 
     table = tables.Table("anggota", ["nama"], read, size=21)
     assert list(prefetch(table)) == rows
+
+
+def _with_part(data: bytes, name: str, content: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, content if info.filename == name else source.read(info))
+    return buffer.getvalue()
+
+
+def test_a_workbook_with_an_entity_declaration_is_refused_before_calamine_reads_it():
+    # A "billion laughs" DTD in a sheet: calamine would not expand it, but an export never
+    # has a DTD, so it is refused outright.
+    data = xlsx_bytes([("data", [["nama"], ["Siti"]])])
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    with pytest.raises(TableError, match="not a readable XLSX"):
+        xlsx_tables(_with_part(data, "xl/worksheets/sheet1.xml", bomb), "bom.xlsx")
+
+
+def test_an_xlsx_part_that_unpacks_past_the_budget_is_refused_even_if_the_directory_lies(
+    monkeypatch,
+):
+    data = xlsx_bytes([("data", [["nama"]] + [[f"orang {i}"] for i in range(2000)])])
+    limits = tables.Limits(unpacked_bytes=10_000_000, ratio=10_000, rows=10_000, columns=10)
+    assert xlsx_tables(data, "ok.xlsx", limits)
+    # The directory passes; what is actually inflated does not.
+    monkeypatch.setattr(tables, "check_archive", lambda *args, **kwargs: None)
+    with pytest.raises(TableError, match="unpacks to more than"):
+        xlsx_tables(data, "lie.xlsx", tables.Limits(20_000, 10_000, 10_000, 10))
+
+
+def test_calamine_cells_become_the_values_the_importer_expects():
+    data = xlsx_bytes([("data", [["a", "b", "c"], [3, 2.5, ""], [], [None, "x", None]])])
+    (table,) = xlsx_tables(data, "cells.xlsx")
+    assert table.header == ["a", "b", "c"]
+    rows = list(table.rows())
+    assert rows[0] == (2, [3, 2.5, None])
+    assert type(rows[0][1][0]) is int
+    assert rows[1][0] == 4 and rows[1][1][1] == "x"
+    assert list(table.rows(needed={1})) == [(2, [None, 2.5]), (4, [None, "x"])]
+
+
+def test_kobotoolbox_hxl_hashtag_row_under_the_header_is_skipped():
+    from berdaya.registry.importers.kobo import without_hxl_row
+
+    data = xlsx_bytes(
+        [
+            (
+                "data",
+                [
+                    ["lokasi/desa", "jumlah_anggota", "_index"],
+                    ["#adm4+code", "#affected+num", None],
+                    ["34.03.06.2002", 4, 1],
+                ],
+            )
+        ]
+    )
+    (table,) = xlsx_tables(data, "hxl.xlsx")
+    assert [number for number, _ in without_hxl_row(table).rows()] == [3]
+    # A table without the row is left as it is (a village code is not a hashtag).
+    plain = xlsx_tables(xlsx_bytes([("data", [["a"], ["#1 RT"], ["x"]])]), "p.xlsx")[0]
+    assert [number for number, _ in without_hxl_row(plain).rows()] == [2, 3]
