@@ -150,7 +150,9 @@ def test_the_sector_totals_add_up_to_the_contributions(demo, values):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+# Committed for real (the ledger's balance trigger fires at commit); serialized so the flush
+# afterwards leaves the content types to the next serialized test instead of re-creating them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_cash_goes_into_the_ledger_once_with_its_giver(demo):
     book = Book.objects.get(programme=demo.programme, name="Dana Angkutan Hasil Panen")
     before = money_sources(programme=demo.programme.pk, year=2026)
