@@ -11,13 +11,47 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import Http404
 
-from berdaya.core.access import organisation_ids_for
+from berdaya.core.access import grants_for, organisation_ids_for
 
 from .models import Agreement, Commitment, Contribution, Stakeholder
 
 # How long before its end an active agreement shows as due for renewal.
 RENEWAL_NOTICE_DAYS = 60
+
+
+def may_write(user, programme, *, village_code: str | None = None) -> bool:
+    """Whether `user` may record partnerships and advocacy of `programme` (the one rule,
+    used by both apps' services and pages).
+
+    Admins and managers of the programme's organisation write everything of it;
+    facilitators write what belongs to one of their villages (`village_code` given, in the
+    programme); viewers only read. Programme-wide records (agreements, contributions) are
+    therefore the managers'.
+    """
+    from berdaya.organisations.models import Role
+
+    for grant in grants_for(user):
+        if grant.organisation_id != programme.organisation_id:
+            continue
+        if grant.role in {Role.ADMIN, Role.MANAGER}:
+            if village_code is None or village_code in grant.village_codes:
+                return True
+        elif (
+            grant.role == Role.FACILITATOR
+            and village_code is not None
+            and village_code in grant.village_codes
+        ):
+            return True
+    return False
+
+
+def may_manage_partnerships(user) -> bool:
+    """Whether `user` manages any organisation (who sees renewal reminders)."""
+    from berdaya.organisations.models import Role
+
+    return bool(organisation_ids_for(user, roles={Role.ADMIN, Role.MANAGER}))
 
 
 def stakeholders_visible_to(user, *, organisation_id: int | None = None) -> QuerySet[Stakeholder]:
@@ -126,14 +160,59 @@ def renewal_due(agreement: Agreement, today: datetime.date) -> bool:
     )
 
 
-def agreements_due_for_renewal(user, *, today: datetime.date) -> list[Agreement]:
+def agreements_due_for_renewal(
+    user, *, today: datetime.date, managed_only: bool = False
+) -> list[Agreement]:
     """Active agreements of the user's organisations ending within the notice period
-    (the hook for a manager's dashboard)."""
+    (the hook for a manager's dashboard: `managed_only` keeps the organisations the user
+    administers or manages)."""
+    from berdaya.organisations.models import Role
+
+    roles = {Role.ADMIN, Role.MANAGER} if managed_only else None
     return list(
         Agreement.objects.filter(
-            programme__organisation_id__in=organisation_ids_for(user),
+            programme__organisation_id__in=organisation_ids_for(user, roles=roles),
             status=Agreement.Status.ACTIVE,
             ends_on__gte=today,
             ends_on__lte=today + datetime.timedelta(days=RENEWAL_NOTICE_DAYS),
-        ).order_by("ends_on")
+        )
+        .select_related("programme")
+        .order_by("ends_on")
     )
+
+
+def agreement_get(*, user, pk: int) -> Agreement:
+    """One agreement of the user's organisations, or 404 (agreements are organisation data,
+    visible to every member of the programme's organisation who sees the programme)."""
+    from berdaya.programmes.selectors import programme_get
+
+    agreement = (
+        Agreement.objects.filter(programme__organisation_id__in=organisation_ids_for(user))
+        .select_related("programme")
+        .filter(pk=pk)
+        .first()
+    )
+    if agreement is None:
+        raise Http404
+    programme_get(user=user, pk=agreement.programme_id)  # the programme's own rule
+    return agreement
+
+
+def commitment_get(*, user, pk: int) -> Commitment:
+    commitment = Commitment.objects.select_related("agreement", "party").filter(pk=pk).first()
+    if commitment is None:
+        raise Http404
+    agreement_get(user=user, pk=commitment.agreement_id)
+    return commitment
+
+
+def programme_stakeholders(user, *, programme) -> QuerySet[Stakeholder]:
+    """The organisation's stakeholders a party or contributor of `programme` is chosen from."""
+    return stakeholders_visible_to(user, organisation_id=programme.organisation_id)
+
+
+def programme_books(programme):
+    """The books of the programme cash contributions may be posted to."""
+    from berdaya.savings.models import Book
+
+    return Book.objects.filter(programme=programme, kind=Book.Kind.FUND).order_by("name")
