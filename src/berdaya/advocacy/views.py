@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from berdaya.core.errors import BerdayaError
+from berdaya.core.errors import BerdayaError, PermissionDenied
 from berdaya.facilitation.forms import show_error
 from berdaya.partnerships.selectors import may_write, stakeholders_visible_to
 from berdaya.programmes.selectors import programme_get, programme_villages
@@ -56,6 +56,14 @@ def _writable_villages(request, programme) -> list:
     ]
 
 
+def _check_writes(request, writes: bool) -> None:
+    """A post from someone who may only read is refused before anything is parsed."""
+    if request.method == "POST" and not writes:
+        raise PermissionDenied(
+            _("Only the programme's managers, and facilitators for their villages, record this.")
+        )
+
+
 def _posted(request):
     return request.POST if request.method == "POST" else None
 
@@ -89,6 +97,7 @@ def case_new_from_gap(request, programme_id: int):
     """Open a case from a coverage gap: the page shows each scheme's gap per village."""
     programme = programme_get(user=request.user, pk=programme_id)
     villages = _writable_villages(request, programme)
+    _check_writes(request, bool(villages))
     table = gap_table(request.user, programme=programme)
     schemes = sorted({(code, name) for _v, row in table for code, name, _gap in row})
     form = GapCaseForm(
@@ -138,6 +147,7 @@ def case_new(request, programme_id: int):
     """Open a case from a service failure or a rights violation (households counted)."""
     programme = programme_get(user=request.user, pk=programme_id)
     villages = _writable_villages(request, programme)
+    _check_writes(request, bool(villages))
     form = OtherCaseForm(
         _posted(request),
         villages=villages,
@@ -199,6 +209,8 @@ def _case_url(case) -> str:
 def action_new(request, case_id: int):
     """A hearing, dialogue, campaign, letter or complaint, and who took part."""
     case = case_get(user=request.user, pk=case_id)
+    writes = may_write(request.user, case.programme, village_code=case.village_id)
+    _check_writes(request, writes)
     form = ActionForm(_posted(request), initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -222,7 +234,7 @@ def action_new(request, case_id: int):
         programme=case.programme,
         form=form,
         title=_("Record an action of %(title)s") % {"title": case.title},
-        writes=may_write(request.user, case.programme, village_code=case.village_id),
+        writes=writes,
         back=_case_url(case),
         status=_status(request),
     )
@@ -232,6 +244,8 @@ def action_new(request, case_id: int):
 def case_close(request, case_id: int):
     """The outcome; a coverage-gap case is measured again from the registry."""
     case = case_get(user=request.user, pk=case_id)
+    writes = may_write(request.user, case.programme, village_code=case.village_id)
+    _check_writes(request, writes)
     form = CloseForm(_posted(request), initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -253,8 +267,7 @@ def case_close(request, case_id: int):
         programme=case.programme,
         form=form,
         title=_("Close %(title)s with its outcome") % {"title": case.title},
-        writes=may_write(request.user, case.programme, village_code=case.village_id)
-        and case.outcome == "open",
+        writes=writes and case.outcome == "open",
         back=_case_url(case),
         status=_status(request),
         extra={"closed": case.outcome != "open"},

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from berdaya.core.errors import BerdayaError
+from berdaya.core.errors import BerdayaError, PermissionDenied
 from berdaya.facilitation.forms import show_error
 from berdaya.programmes.selectors import programme_get, programme_villages
 
@@ -83,6 +83,14 @@ def _form_page(request, *, programme, form, title, writes, back, status=200, ext
     )
 
 
+def _check_writes(request, writes: bool) -> None:
+    """A post from someone who may only read is refused before anything is parsed."""
+    if request.method == "POST" and not writes:
+        raise PermissionDenied(
+            _("Only the programme's managers, and facilitators for their villages, record this.")
+        )
+
+
 def _limit_mb() -> int:
     return settings.BERDAYA_MAX_ATTACHMENT_BYTES // 1_048_576
 
@@ -102,6 +110,8 @@ def stakeholder_new(request, programme_id: int):
     """Register a stakeholder and where it works (facilitators: in one of their villages)."""
     programme = programme_get(user=request.user, pk=programme_id)
     villages = _writable_villages(request, programme)
+    writes = bool(villages) or may_write(request.user, programme)
+    _check_writes(request, writes)
     form = StakeholderForm(_posted(request), villages=villages)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -129,7 +139,7 @@ def stakeholder_new(request, programme_id: int):
         programme=programme,
         form=form,
         title=_("Register a stakeholder"),
-        writes=bool(villages) or may_write(request.user, programme),
+        writes=writes,
         back=_map_url(programme),
         status=422 if request.method == "POST" else 200,
     )
@@ -140,6 +150,8 @@ def stakeholder_link_new(request, programme_id: int):
     """A stakeholder already registered starts working in this programme or a village."""
     programme = programme_get(user=request.user, pk=programme_id)
     villages = _writable_villages(request, programme)
+    writes = bool(villages) or may_write(request.user, programme)
+    _check_writes(request, writes)
     stakeholders = list(programme_stakeholders(request.user, programme=programme))
     form = LinkForm(_posted(request), villages=villages, stakeholders=stakeholders)
     if request.method == "POST" and form.is_valid():
@@ -166,7 +178,7 @@ def stakeholder_link_new(request, programme_id: int):
         programme=programme,
         form=form,
         title=_("A registered stakeholder joins the programme"),
-        writes=bool(villages) or may_write(request.user, programme),
+        writes=writes,
         back=_map_url(programme),
         status=422 if request.method == "POST" else 200,
     )
@@ -176,6 +188,7 @@ def stakeholder_link_new(request, programme_id: int):
 def agreement_new(request, programme_id: int):
     """An MoU or PKS with its parties, scope, period, status and the signed document."""
     programme = programme_get(user=request.user, pk=programme_id)
+    _check_writes(request, may_write(request.user, programme))
     stakeholders = list(stakeholders_of(request.user, programme_id=programme.pk))
     form = AgreementForm(
         _posted(request),
@@ -237,6 +250,7 @@ def agreement_detail(request, agreement_id: int):
 def agreement_document(request, agreement_id: int):
     """Upload the signed copy (and, often, make the agreement active)."""
     agreement = agreement_get(user=request.user, pk=agreement_id)
+    _check_writes(request, may_write(request.user, agreement.programme))
     form = DocumentForm(
         _posted(request), request.FILES if request.method == "POST" else None, limit_mb=_limit_mb()
     )
@@ -294,6 +308,7 @@ def _agreement_url(agreement) -> str:
 @require_http_methods(["GET", "POST"])
 def commitment_new(request, agreement_id: int):
     agreement = agreement_get(user=request.user, pk=agreement_id)
+    _check_writes(request, may_write(request.user, agreement.programme))
     form = CommitmentForm(_posted(request), stakeholders=list(agreement.parties.all()))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -327,6 +342,7 @@ def commitment_new(request, agreement_id: int):
 def commitment_met(request, commitment_id: int):
     commitment = commitment_get(user=request.user, pk=commitment_id)
     agreement = commitment.agreement
+    _check_writes(request, may_write(request.user, agreement.programme))
     form = MetForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -359,6 +375,7 @@ def commitment_met(request, commitment_id: int):
 def contribution_new(request, programme_id: int):
     """Cash (posted to a book of the programme through the ledger), goods or staff time."""
     programme = programme_get(user=request.user, pk=programme_id)
+    _check_writes(request, may_write(request.user, programme))
     form = ContributionForm(
         _posted(request),
         stakeholders=list(stakeholders_of(request.user, programme_id=programme.pk)),
