@@ -15,7 +15,7 @@ from django.http import Http404
 
 from berdaya.core.access import grants_for, organisation_ids_for
 
-from .models import Agreement, Commitment, Contribution, Stakeholder
+from .models import Agreement, Commitment, Contribution, Stakeholder, StakeholderLink
 
 # How long before its end an active agreement shows as due for renewal.
 RENEWAL_NOTICE_DAYS = 60
@@ -103,6 +103,7 @@ class PartnershipMap:
     commitments_due: int = 0
     commitments_met_on_time: int = 0
     commitments_jointly_decided: int = 0
+    commitments_met_jointly: int = 0  # met, and the parties agreed together that it was
     renewals: list[Agreement] = field(default_factory=list)
 
     @property
@@ -149,6 +150,7 @@ def partnership_summary(user, *, programme_id: int, today: datetime.date) -> Par
         commitments_due=due.count(),
         commitments_met_on_time=due.filter(met_on__isnull=False, met_on__lte=F("due_on")).count(),
         commitments_jointly_decided=commitments.filter(decided_jointly=True).count(),
+        commitments_met_jointly=commitments.filter(met_jointly=True).count(),
         renewals=[a for a in agreements if renewal_due(a, today)],
     )
 
@@ -204,6 +206,18 @@ def commitment_get(*, user, pk: int) -> Commitment:
         raise Http404
     agreement_get(user=user, pk=commitment.agreement_id)
     return commitment
+
+
+def links_of(user, *, programme) -> QuerySet[StakeholderLink]:
+    """Where each stakeholder works in `programme`, with its office contact (organisation
+    data: every member of the organisation who sees the programme reads it)."""
+    return (
+        StakeholderLink.objects.filter(
+            programme=programme, stakeholder__organisation_id__in=organisation_ids_for(user)
+        )
+        .select_related("stakeholder", "village")
+        .order_by("stakeholder__name", "village__name")
+    )
 
 
 def programme_stakeholders(user, *, programme) -> QuerySet[Stakeholder]:

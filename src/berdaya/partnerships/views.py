@@ -31,6 +31,7 @@ from .forms import (
 from .selectors import (
     agreement_get,
     commitment_get,
+    links_of,
     may_write,
     partnership_summary,
     programme_books,
@@ -51,7 +52,7 @@ def partnership_map(request, programme_id: int):
         {
             "programme": programme,
             "summary": partnership_summary(request.user, programme_id=programme.pk, today=today),
-            "stakeholders": stakeholders_of(request.user, programme_id=programme.pk),
+            "links": links_of(request.user, programme=programme),
             "writes": may_write(request.user, programme),
             "writes_somewhere": _writable_villages(request, programme) or None,
         },

@@ -287,6 +287,15 @@ def test_a_commitment_is_added_then_marked_met_jointly(demo):
     assert (commitment.met_on, commitment.met_jointly) == (D(2025, 11, 15), True)
     page = client.get(_url("agreement", mou.pk)).content.decode()
     assert "Mahasiswa KKN dua periode" in page
+    summary = client.get(_url("map", demo.programme.pk)).context["summary"]
+    assert summary.commitments_met_jointly == 1  # the demo marks none as met jointly
+
+
+def test_the_map_lists_where_each_stakeholder_works_with_its_office(demo):
+    page = _client(demo, "pemantau").get(_url("map", demo.programme.pk)).content.decode()
+    links = page.split('data-testid="links"')[1]
+    assert "Kantor Kalurahan" in links and "Bidang Pemberdayaan Sosial" in links
+    assert "Girisekar" in links
 
 
 def test_a_commitment_of_someone_not_a_party_is_refused(demo):
