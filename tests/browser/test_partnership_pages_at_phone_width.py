@@ -28,6 +28,7 @@ def _pages(demo) -> list[str]:
         reverse("partnerships:contribution-new", args=[programme]),
         reverse("partnerships:agreement", args=[agreement.pk]),
         reverse("partnerships:agreement-document-upload", args=[agreement.pk]),
+        reverse("partnerships:agreement-status", args=[agreement.pk]),
         reverse("partnerships:commitment-new", args=[agreement.pk]),
         reverse("partnerships:commitment-met", args=[commitment.pk]),
         reverse("advocacy:programme", args=[programme]),

@@ -168,6 +168,14 @@ class DocumentForm(BerdayaForm):
         self.fields["document"].help_text = self.fields["document"].help_text % {"limit": limit_mb}
 
 
+class StatusForm(BerdayaForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=blank(_("Choose…")) + list(Agreement.Status.choices),
+        error_messages={"required": _("Choose the status.")},
+    )
+
+
 class CommitmentForm(_ProgrammeForm):
     party = forms.ChoiceField(
         label=_("Party"), error_messages={"required": _("Choose the party that commits.")}

@@ -186,6 +186,17 @@ def agreement_document_attach(
 
 
 @transaction.atomic
+def agreement_status_set(*, user, agreement: Agreement, status: str) -> Agreement:
+    """Signed (active) or ended: the status the renewal reminder reads."""
+    _check_may_write(user, agreement.programme)
+    if status not in Agreement.Status.values:
+        raise ValidationFailed(_("Choose one of the listed answers."), field="status")
+    agreement.status = status
+    agreement.save(update_fields=["status"])
+    return agreement
+
+
+@transaction.atomic
 def stakeholder_join(
     *,
     user,

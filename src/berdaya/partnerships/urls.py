@@ -28,6 +28,7 @@ urlpatterns = [
         views.agreement_document,
         name="agreement-document-upload",
     ),
+    path("perjanjian/<int:agreement_id>/status/", views.agreement_status, name="agreement-status"),
     path(
         "perjanjian/<int:agreement_id>/dokumen/",
         views.agreement_document_download,

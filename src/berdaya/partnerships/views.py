@@ -27,6 +27,7 @@ from .forms import (
     LinkForm,
     MetForm,
     StakeholderForm,
+    StatusForm,
 )
 from .selectors import (
     agreement_get,
@@ -273,6 +274,34 @@ def agreement_document(request, agreement_id: int):
         programme=agreement.programme,
         form=form,
         title=_("Upload the signed document of %(title)s") % {"title": agreement.title},
+        writes=may_write(request.user, agreement.programme),
+        back=_agreement_url(agreement),
+        status=422 if request.method == "POST" else 200,
+        extra={"who": MANAGERS_ONLY},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_status(request, agreement_id: int):
+    """Mark an agreement signed (active) or ended without uploading anything."""
+    agreement = agreement_get(user=request.user, pk=agreement_id)
+    _check_writes(request, may_write(request.user, agreement.programme))
+    form = StatusForm(_posted(request), initial={"status": agreement.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_status_set(
+                user=request.user, agreement=agreement, status=form.cleaned_data["status"]
+            )
+        except BerdayaError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("The agreement's status was changed."))
+            return redirect("partnerships:agreement", agreement_id=agreement.pk)
+    return _form_page(
+        request,
+        programme=agreement.programme,
+        form=form,
+        title=_("Status of %(title)s") % {"title": agreement.title},
         writes=may_write(request.user, agreement.programme),
         back=_agreement_url(agreement),
         status=422 if request.method == "POST" else 200,

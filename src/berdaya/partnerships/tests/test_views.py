@@ -259,6 +259,18 @@ def test_the_signed_photo_is_uploaded_later_and_the_agreement_becomes_active(dem
     assert mou.status == "active" and mou.document.name.endswith(".jpg")
 
 
+def test_an_agreement_is_marked_ended_and_leaves_the_renewal_reminder(demo):
+    mou = _mou(demo)
+    client = _client(demo, "manajer")
+    assert client.post(_url("agreement-status", mou.pk), {"status": "ended"}).status_code == 302
+    mou.refresh_from_db()
+    assert mou.status == "ended"
+    refused = client.post(_url("agreement-status", mou.pk), {})
+    assert refused.status_code == 422 and "Pilih statusnya." in refused.content.decode()
+    viewer = _client(demo, "pemantau")
+    assert viewer.post(_url("agreement-status", mou.pk), {"status": "active"}).status_code == 403
+
+
 def test_uploading_without_a_file_says_so(demo):
     response = _client(demo, "manajer").post(_url("agreement-document-upload", _mou(demo).pk), {})
     assert response.status_code == 422
