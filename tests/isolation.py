@@ -76,6 +76,10 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "empowerment_id": lambda objects: objects["empowerment_id"],
     "graduation_id": lambda objects: objects["graduation_id"],
     "review_id": lambda objects: objects["review_id"],
+    # partnerships and advocacy
+    "agreement_id": lambda objects: objects["agreement_id"],
+    "commitment_id": lambda objects: objects["commitment_id"],
+    "case_id": lambda objects: objects["case_id"],
     # A personal access token: A is the facilitator's own, B another user's.
     "token_id": lambda objects: objects["token_id"],
 }

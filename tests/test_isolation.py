@@ -50,6 +50,7 @@ def world(demo):
             **_accompaniment_records(demo, VILLAGE_A),
             **_savings_records(demo, VILLAGE_A),
             **_learning_records(demo, VILLAGE_A),
+            **_partnership_records(demo, demo.programme, VILLAGE_A),
             "import_id": _import_job(demo, VILLAGE_A),
             "token_id": _token(demo, "pendamping.girisekar"),
         },
@@ -62,6 +63,7 @@ def world(demo):
             **_accompaniment_records(demo, VILLAGE_B),
             **_savings_records(demo, VILLAGE_B),
             **_learning_records(demo, VILLAGE_B),
+            **_partnership_records(demo, programme_b, VILLAGE_B),
             "import_id": _import_job(demo, VILLAGE_B),
             "token_id": _token(demo, "manajer"),
         },
@@ -199,6 +201,59 @@ def _learning_records(demo, code: str) -> dict[str, str]:
         "story_id": str(story.pk),
         "story_attachment_id": str(attachment.pk),
         "panel_id": str(panel.pk),
+    }
+
+
+def _partnership_records(demo, programme, code: str) -> dict[str, str]:
+    """An agreement (with its signed scan) and a commitment of `programme`, and an advocacy
+    case of the demo programme in `code`. Village B's agreement is the other organisation's
+    (agreements are programme-wide); its case is the demo organisation's in village B."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from berdaya.advocacy.services import case_open
+    from berdaya.partnerships.models import Agreement, Commitment, Stakeholder
+    from berdaya.partnerships.services import agreement_document_attach
+
+    if programme == demo.programme:
+        agreement = Agreement.objects.filter(programme=programme).order_by("pk").first()
+        scan = SimpleUploadedFile("mou.pdf", b"%PDF-1.4\n" + b"0" * 64)
+        agreement_document_attach(user=demo.users["manajer"], agreement=agreement, document=scan)
+        commitment = agreement.commitments.order_by("pk").first()
+    else:  # the other organisation has no user: its records are written directly
+        party = Stakeholder.objects.create(
+            organisation_id=programme.organisation_id,
+            name="Dinas PUPR",
+            sector="state",
+            role="provider",
+        )
+        agreement = Agreement.objects.create(
+            programme=programme,
+            kind="pks",
+            title="PKS Air Bersih",
+            scope="Pipa",
+            starts_on=datetime.date(2025, 3, 1),
+            ends_on=datetime.date(2026, 3, 1),
+            document=SimpleUploadedFile("pks.pdf", b"%PDF-1.4\n"),
+        )
+        agreement.parties.set([party])
+        commitment = Commitment.objects.create(
+            agreement=agreement, party=party, description="Pipa", due_on=datetime.date(2025, 6, 1)
+        )
+    case = case_open(
+        user=demo.users["manajer"],
+        programme=demo.programme,
+        village_code=code,
+        kind="service_failure",
+        title="Puskesmas tutup",
+        demand="Buka tiap hari",
+        people_affected=12,
+        opened_on=datetime.date(2025, 8, 1),
+        target_name="Dinas Kesehatan",
+    )
+    return {
+        "agreement_id": str(agreement.pk),
+        "commitment_id": str(commitment.pk),
+        "case_id": str(case.pk),
     }
 
 
