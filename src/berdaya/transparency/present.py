@@ -69,28 +69,35 @@ class PageFigures:
 
 def _village_lines(figures: dict) -> list[VillageLine]:
     villages = figures.get("villages", [])
-    # A village of fewer than ten households shows nothing at all (and a lone one is
-    # protected by hiding the next smallest, since the total is printed).
-    visible = show_breakdown({v["code"]: v["households"] for v in villages})
+    # A village of fewer than ten households shows nothing at all. Each column is a
+    # breakdown of a printed total, so a lone hidden cell hides the next smallest too.
+    by_code = {
+        name: show_breakdown({v["code"]: v[name] for v in villages})
+        for name in ("households", "headcount", "poor_households")
+    }
     lines = []
     for village in villages:
-        hidden = visible[village["code"]].suppressed
+        code = village["code"]
+        hidden = by_code["households"][code].suppressed
         lines.append(
             VillageLine(
                 name=village["name"],
-                households=HIDDEN if hidden else _fmt(show(village["households"]), _number),
-                headcount=HIDDEN if hidden else _fmt(show(village["headcount"]), _percent),
-                poor_share=HIDDEN if hidden else _fmt(show(village["poor_households"]), _share),
+                households=HIDDEN if hidden else _fmt(by_code["households"][code], _number),
+                headcount=HIDDEN if hidden else _fmt(by_code["headcount"][code], _percent),
+                poor_share=HIDDEN if hidden else _fmt(by_code["poor_households"][code], _share),
             )
         )
     return lines
 
 
-def _measurement(row) -> Measurement:
+def _measurement(row, names: list[str]) -> Measurement:
+    """One kept measurement, its villages in the order of the latest one (a village
+    that was not in the programme then shows "—")."""
+    headcounts = {line.name: line.headcount for line in _village_lines(row.figures)}
     return Measurement(
         taken_on=row.taken_on,
         poor_share=_fmt(show(row.figures["poor_households"]), _share),
-        villages=[(line.name, line.headcount) for line in _village_lines(row.figures)],
+        villages=[(name, headcounts.get(name, Shown())) for name in names],
     )
 
 
@@ -106,12 +113,13 @@ def page_figures(latest, history, *, stage_labels: dict[str, str]) -> PageFigure
     stages = show_breakdown(groups["by_stage"])
     savings = show_breakdown(money["savings_by_village"])
     names = _names(figures)
+    villages = _village_lines(figures)
     result = PageFigures(
         computed_on=latest.taken_on,
         households=_fmt(show(figures["households"]), _number),
         poor_share=_fmt(show(figures["poor_households"]), _share),
-        villages=_village_lines(figures),
-        measurements=[_measurement(row) for row in history],
+        villages=villages,
+        measurements=[_measurement(row, [line.name for line in villages]) for row in history],
         groups_total=_fmt(show(groups["total"]), _number),
         stages=[
             (stage_labels.get(code, code), _fmt(shown, _number)) for code, shown in stages.items()

@@ -76,7 +76,6 @@ def _villages(programme) -> tuple[list[dict], dict[str, int]]:
                 # H of the global MPI: the share of people in poor households (0..1).
                 "headcount": cell(mpi.get("headcount"), known),
                 "poor_households": cell([poor, known], known),
-                "computed_on": row.computed_on.isoformat() if row.computed_on else None,
             }
         )
     return villages, mapped

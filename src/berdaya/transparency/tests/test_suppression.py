@@ -102,5 +102,10 @@ def test_no_shown_figure_comes_from_fewer_than_ten_households(measurements):
     printed = [str(s.value) for s in shown_values(page) if not s.suppressed]
     for text in printed:
         assert not any(small in text for small in SMALL_TEXTS), text
+    # A column of villages beside its printed total never hides one village alone
+    # (the total minus the others would give it away).
+    if len(page.villages) > 1:
+        for column in ("households", "headcount", "poor_share"):
+            assert sum(getattr(line, column).suppressed for line in page.villages) != 1
     # What the threshold hid is said: the page carries the note whenever a cell is hidden.
     assert page.any_suppressed == any(s.suppressed for s in shown_values(page))
