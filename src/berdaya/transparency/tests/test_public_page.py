@@ -223,3 +223,25 @@ def test_a_village_of_fewer_than_ten_households_shows_a_dash_with_a_note(demo):
     assert "—*" in text
     assert "Warga Kecil" not in text
     assert ">243<" in re.sub(r"\s+", "", text)  # the programme's total is 243 households
+
+
+def test_the_figures_are_the_stored_ones_of_the_village_profile_and_the_books(demo):
+    """The page prints what the registry's stored village figures, the savings groups'
+    ratio sets and `money_sources` say (one measure each, read, never recomputed here)."""
+    from berdaya.registry.models import VillageRegistryFigures
+    from berdaya.savings.models import Book
+    from berdaya.savings.selectors import group_measures, money_sources
+
+    text = re.sub(r"\s+", "", Client().get(_url(demo)).content.decode())
+    for row in VillageRegistryFigures.objects.filter(organisation=demo.organisation):
+        headcount = row.figures["mpi"]["headcount"]
+        assert f"{headcount * 100:.1f}%".replace(".", ",") in text
+    savings = sum(
+        group_measures(book).savings
+        for book in Book.objects.filter(programme=demo.programme, kind="savings")
+    )
+    assert f"Rp{savings:,}".replace(",", ".") in text
+    for year, totals in money_sources(programme=demo.programme.pk).by_year.items():
+        external = totals.external_money + totals.external_goods
+        whole = external + totals.internal_money + totals.internal_goods
+        assert f"{year}</th><td>{100 * external / whole:.1f}%".replace(".", ",") in text
