@@ -11,7 +11,7 @@ from berdaya.programmes.services import programme_create
 from berdaya.registry.models import Household, Person
 from berdaya.registry.services import MemberInput, household_register
 
-from .isolation import World, check_routes, routes
+from .isolation import World, check_routes, public_page_problems, routes
 
 VILLAGE_A = "34.03.06.2002"  # Girisekar: pendamping.girisekar's village
 VILLAGE_B = "34.03.07.2003"  # Sidoharjo
@@ -53,6 +53,7 @@ def world(demo):
             **_partnership_records(demo, demo.programme, VILLAGE_A),
             "import_id": _import_job(demo, VILLAGE_A),
             "token_id": _token(demo, "pendamping.girisekar"),
+            "public_slug": demo.programme.public_page.slug,
         },
         objects_b={
             "village_code": VILLAGE_B,
@@ -66,6 +67,7 @@ def world(demo):
             **_partnership_records(demo, programme_b, VILLAGE_B),
             "import_id": _import_job(demo, VILLAGE_B),
             "token_id": _token(demo, "manajer"),
+            "public_slug": "program-air-bersih-sidoharjo",  # never published
         },
     )
 
@@ -259,6 +261,33 @@ def _partnership_records(demo, programme, code: str) -> dict[str, str]:
 
 def test_every_url_honours_the_access_rule(world):
     assert check_routes(world) == []
+
+
+def test_the_public_page_shows_nothing_personal(world, demo):
+    """The one public URL with an object: the demo's page answers anyone, and nothing on
+    it is a person's name, a NIK or KK, or a home's location; an unpublished one is 404."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from berdaya.core.models import User
+
+    anonymous = Client()
+    url = reverse("transparency:public", kwargs={"public_slug": world.objects_a["public_slug"]})
+    response = anonymous.get(url)
+    assert response.status_code == 200
+    hidden = reverse("transparency:public", kwargs={"public_slug": world.objects_b["public_slug"]})
+    assert anonymous.get(hidden).status_code == 404
+    # The organisation's name is public (and holds "Lestari", also a demo person's name).
+    text = response.content.decode().replace(demo.organisation.name, "")
+    people = Person.objects.all()
+    households = Household.objects.all()
+    problems = public_page_problems(
+        text,
+        names={p.name for p in people} | {u.full_name for u in User.objects.all()},
+        identifiers=[p.nik for p in people] + [h.kk for h in households],
+        coordinates=households.exclude(latitude=None).values_list("latitude", "longitude"),
+    )
+    assert problems == []
 
 
 def test_the_walk_covers_the_apps_views():
