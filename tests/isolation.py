@@ -76,6 +76,8 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "empowerment_id": lambda objects: objects["empowerment_id"],
     "graduation_id": lambda objects: objects["graduation_id"],
     "review_id": lambda objects: objects["review_id"],
+    # reports: a generated report covering only village A / only village B
+    "report_id": lambda objects: objects["report_id"],
     # A personal access token: A is the facilitator's own, B another user's.
     "token_id": lambda objects: objects["token_id"],
 }

@@ -52,6 +52,7 @@ def world(demo):
             **_learning_records(demo, VILLAGE_A),
             "import_id": _import_job(demo, VILLAGE_A),
             "token_id": _token(demo, "pendamping.girisekar"),
+            "report_id": _report(demo, demo.programme, "pendamping.girisekar"),
         },
         objects_b={
             "village_code": VILLAGE_B,
@@ -64,6 +65,9 @@ def world(demo):
             **_learning_records(demo, VILLAGE_B),
             "import_id": _import_job(demo, VILLAGE_B),
             "token_id": _token(demo, "manajer"),
+            # The demo organisation's own report of village B: the facilitator of A
+            # works for the same organisation, and still gets 404.
+            "report_id": _report(demo, demo.programme, "pendamping.sidoharjo"),
         },
     )
 
@@ -258,3 +262,18 @@ def _token(demo, username: str) -> str:
 
     made = token_create(user=demo.users[username], name="walk", scope="read", expires_in_days=7)
     return str(made.token.pk)
+
+
+def _report(demo, programme, username: str) -> str:
+    """A programme progress report made by `username` (covering only their village)."""
+    from berdaya.reports.services import report_generate, report_request
+
+    report = report_request(
+        user=demo.users[username],
+        programme=programme,
+        kind="progress",
+        start=datetime.date(2025, 1, 1),
+        end=datetime.date(2025, 3, 31),
+    )
+    report_generate(report_id=report.pk)  # the job (its on-commit call does not run here)
+    return str(report.pk)

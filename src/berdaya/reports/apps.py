@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "berdaya.reports"
     label = "reports"
     verbose_name = _("Reports (PDF)")
+
+    def ready(self) -> None:
+        from . import audit  # noqa: F401  (registers models with the audit trail)
