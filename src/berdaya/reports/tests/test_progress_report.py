@@ -240,3 +240,47 @@ def test_the_reports_page_lists_requests_and_offers_downloads(
 def test_a_viewer_sees_the_programme_reports_but_cannot_make_one_of_no_village(login, demo):
     client = login("pemantau")
     assert client.get(f"/laporan/program/{demo.programme.pk}/").status_code == 200
+
+
+def test_the_paper_is_indonesian_whatever_the_requesters_screen_is_in(made, tmp_path):
+    from django.utils import translation
+
+    with translation.override("en"):
+        report = made()
+    text = _pdf_text(report, tmp_path)
+    assert "Laporan kemajuan program" in text
+    assert "Programme progress report" not in text
+
+
+def test_the_social_map_job_keeps_the_map_and_its_tables(made, demo, tmp_path):
+    """The village social map made as a job: the same paper as the direct URL, A4, its
+    words inside the printable area, and its tables in the workbook."""
+    from openpyxl import load_workbook
+
+    report = made(kind=GeneratedReport.Kind.SOCIAL_MAP, village_code=GIRISEKAR)
+    assert report.status == "done", report.error
+    assert list(report.covers.values_list("code", flat=True)) == [GIRISEKAR]
+    with report.pdf.open("rb") as handle:
+        pdf = handle.read()
+    text = text_of(pdf, tmp_path)
+    assert "Profil sosial desa: Girisekar" in text
+    assert 1 <= pages_of(pdf, tmp_path) <= 4
+    assert words_outside_the_text_area(pdf, tmp_path) == []
+    with report.xlsx.open("rb") as handle:
+        book = load_workbook(io.BytesIO(handle.read()))
+    assert {"population", "poverty", "coverage", "stakeholders"} <= set(book.sheetnames)
+    households = {r[0]: r[1] for r in book["population"].iter_rows(min_row=3, values_only=True)}
+    from berdaya.registry.models import Household
+
+    active = Household.objects.filter(village_id=GIRISEKAR, status="active").count()
+    assert households["Rumah tangga"] == active
+
+
+def test_a_social_map_of_a_village_outside_the_programme_is_refused(demo):
+    with pytest.raises(ValidationFailed):
+        services.report_request(
+            user=demo.users["pendamping.girisekar"],
+            programme=demo.programme,
+            kind=GeneratedReport.Kind.SOCIAL_MAP,
+            village_code=SIDOHARJO,  # not the facilitator's village
+        )
