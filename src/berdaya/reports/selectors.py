@@ -36,6 +36,7 @@ from berdaya.programmes.selectors import programme_villages
 from berdaya.programmes.vocabulary import Stage, Strategy
 from berdaya.registry import selectors as registry
 from berdaya.registry.models import Consent, Household
+from berdaya.savings.models import Book
 from berdaya.savings.selectors import SourceTotals, money_sources
 
 from .models import GeneratedReport
@@ -151,7 +152,7 @@ def _maturity_at(groups: list[Group], start: datetime.date, end: datetime.date):
     return stages, assessed
 
 
-def _stories(*, user, programme, start, end) -> list[StoryShown]:
+def _stories(*, user, programme, start, end, codes) -> list[StoryShown]:
     """Stories chosen by a panel, collected in the period, whose tellers agreed to share them
     (`shared_stories` drops every "not to be shared" story); named only with that consent."""
     shared = [
@@ -160,7 +161,7 @@ def _stories(*, user, programme, start, end) -> list[StoryShown]:
     rows = {
         story.pk: story
         for story in Story.objects.filter(
-            pk__in=[s.pk for s in shared], collected_on__range=(start, end)
+            pk__in=[s.pk for s in shared], collected_on__range=(start, end), village_id__in=codes
         ).select_related("storyteller")
     }
     shown = []
@@ -186,10 +187,12 @@ def _stories(*, user, programme, start, end) -> list[StoryShown]:
     return shown
 
 
-def _indicators(*, user, programme, start, end) -> list[IndicatorLine]:
+def _indicators(*, user, programme, start, end, codes) -> list[IndicatorLine]:
     lines = []
     for node in results_selectors.framework(user=user, programme=programme):
         for row in node.rows:
+            if row.indicator.village_id and row.indicator.village_id not in codes:
+                continue  # a village's own indicator, of a village the report leaves out
             for cell in row.cells:
                 if not _overlaps(cell.period, start, end):
                     continue
@@ -255,14 +258,17 @@ def progress_report(
     if maturity["unassessed"]:
         report.by_maturity.append(("unassessed", maturity["unassessed"]))
     say(55)
-    report.money = money_sources(user=user, programme=programme.pk, since=start, until=end)
-    report.indicators = _indicators(user=user, programme=programme, start=start, end=end)
+    books = Book.objects.filter(programme=programme, village_id__in=village_codes)
+    report.money = money_sources(
+        user=user, programme=programme.pk, books=books, since=start, until=end
+    )
+    report.indicators = _indicators(
+        user=user, programme=programme, start=start, end=end, codes=village_codes
+    )
     say(75)
-    report.stories = [
-        s
-        for s in _stories(user=user, programme=programme, start=start, end=end)
-        if s.village in {v.name for v in villages}
-    ]
+    report.stories = _stories(
+        user=user, programme=programme, start=start, end=end, codes=village_codes
+    )
     report.lessons = list(
         visible_to(
             user,

@@ -162,7 +162,6 @@ def report_download(*, user, report: GeneratedReport, file_format: str):
     return handle, stored.name.rsplit("/", 1)[-1]
 
 
-@transaction.atomic
 def household_card_print(*, user, household, today: datetime.date) -> bytes:
     """The household card as PDF, for a household whose personal data `user` may see
     (selectors.household_for_card) and that agreed to mapping; logged as a reveal of
@@ -177,7 +176,7 @@ def household_card_print(*, user, household, today: datetime.date) -> bytes:
             )
         )
     card = selectors.household_card(household, today=today)
-    pdf = documents.household_card_pdf(card)
+    pdf = documents.household_card_pdf(card)  # rendered before the write: no lock held meanwhile
     PersonalDataAccess.objects.create(
         user=user,
         organisation_id=household.organisation_id,

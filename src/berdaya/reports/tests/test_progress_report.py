@@ -201,6 +201,8 @@ def test_downloads_follow_the_villages_the_report_covers_and_are_audited(made, l
     response = facilitator.get(f"/laporan/unduh/{own.pk}/laporan.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    # A viewer (funder) sees every village's figures, so every report of the programme.
+    assert login("pemantau").get(f"/laporan/unduh/{everyone.pk}/laporan.pdf").status_code == 200
     manager = login("manajer")
     response = manager.get(f"/laporan/unduh/{everyone.pk}/tabel.xlsx")
     assert response.status_code == 200
@@ -210,6 +212,7 @@ def test_downloads_follow_the_villages_the_report_covers_and_are_audited(made, l
     )
     assert sorted(accesses.values_list("actor__username", flat=True)) == [
         "manajer",
+        "pemantau",
         "pendamping.girisekar",
     ]
 
@@ -231,6 +234,8 @@ def test_the_reports_page_lists_requests_and_offers_downloads(
     page = client.get(url).content.decode()
     assert page.count("/laporan.pdf") == 2 and page.count("/tabel.xlsx") == 2
     assert "Siap" in page
+    rows = client.get(f"{url}?part=list", HTTP_HX_REQUEST="true").content.decode()
+    assert rows.startswith('<div id="report-rows"') and "<h1>" not in rows
     wrong = client.post(
         url, {"kind": "progress", "progress-start": "2025-06-30", "progress-end": "2025-01-01"}
     )
