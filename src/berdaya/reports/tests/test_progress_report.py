@@ -107,6 +107,12 @@ def test_the_figures_are_the_apps_own(made, demo):
     assert stages == [held.filter(stage=code).count() for code, _label in Stage.choices]
     money = {row[0]: row[1] for row in book["money"].iter_rows(min_row=3, values_only=True)}
     sources = money_sources(programme=demo.programme.pk, since=YEAR[0], until=YEAR[1])
+    whole_year = money_sources(programme=demo.programme.pk, year=2025)  # the same period
+    assert (sources.internal_money, sources.external_money) == (
+        whole_year.internal_money,
+        whole_year.external_money,
+    )
+    assert sources.internal_money + sources.external_money > 0
     assert money["Dana dari dalam masyarakat"] == sources.internal_money
     assert money["Uang dari luar"] == sources.external_money
 
