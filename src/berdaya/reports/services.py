@@ -140,6 +140,32 @@ def report_generate(*, report_id: int) -> GeneratedReport | None:
     return report
 
 
+def report_recover(task_result, *, requeue: bool) -> bool:
+    """The worker making a report died (core.jobs.jobs_recover): nothing was stored, so the
+    report waits for one more run, and the second time it fails with a reason. Returns
+    whether the task goes back to the queue."""
+    args = (task_result.args_kwargs or {}).get("args") or []
+    report = GeneratedReport.objects.filter(
+        pk=args[0] if args else None, status=GeneratedReport.Status.RUNNING
+    ).first()
+    if report is None:
+        return requeue
+    if requeue:
+        GeneratedReport.objects.filter(pk=report.pk).update(
+            status=GeneratedReport.Status.PENDING, progress=0
+        )
+        return True
+    GeneratedReport.objects.filter(pk=report.pk).update(
+        status=GeneratedReport.Status.FAILED,
+        finished_at=timezone.now(),
+        error=_(
+            "The worker making this report stopped twice (it was restarted, or the report "
+            "needed too much memory). Ask for it again, or for a shorter period."
+        ),
+    )
+    return False
+
+
 PDF, XLSX = "pdf", "xlsx"
 
 

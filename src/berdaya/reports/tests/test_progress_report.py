@@ -295,3 +295,28 @@ def test_a_social_map_of_a_village_outside_the_programme_is_refused(demo):
             kind=GeneratedReport.Kind.SOCIAL_MAP,
             village_code=SIDOHARJO,  # not the facilitator's village
         )
+
+
+def test_a_report_whose_worker_died_runs_once_more_then_fails_with_a_reason(demo):
+    """core.jobs.jobs_recover calls the app's hook when a job loses its worker."""
+    from types import SimpleNamespace
+
+    from berdaya.core.jobs import RECOVERY_HOOKS
+
+    report = services.report_request(
+        user=demo.users["manajer"],
+        programme=demo.programme,
+        kind=GeneratedReport.Kind.PROGRESS,
+        start=YEAR[0],
+        end=YEAR[1],
+    )
+    hook = RECOVERY_HOOKS["berdaya.reports.tasks.report_task"]
+    lost = SimpleNamespace(args_kwargs={"args": [report.pk]})
+    GeneratedReport.objects.filter(pk=report.pk).update(status="running", progress=5)
+    assert hook(lost, requeue=True) is True
+    report.refresh_from_db()
+    assert (report.status, report.progress) == ("pending", 0)
+    GeneratedReport.objects.filter(pk=report.pk).update(status="running")
+    assert hook(lost, requeue=False) is False
+    report.refresh_from_db()
+    assert report.status == "failed" and "berhenti dua kali" in report.error
