@@ -91,6 +91,8 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "case_id": lambda objects: objects["case_id"],
     # A public page's address: A is the demo programme's (published), B one never published.
     "public_slug": lambda objects: objects["public_slug"],
+    # reports: a generated report covering only village A / only village B
+    "report_id": lambda objects: objects["report_id"],
     # A personal access token: A is the facilitator's own, B another user's.
     "token_id": lambda objects: objects["token_id"],
 }

@@ -54,6 +54,7 @@ def world(demo):
             "import_id": _import_job(demo, VILLAGE_A),
             "token_id": _token(demo, "pendamping.girisekar"),
             "public_slug": demo.programme.public_page.slug,
+            "report_id": _report(demo, demo.programme, "pendamping.girisekar"),
         },
         objects_b={
             "village_code": VILLAGE_B,
@@ -68,6 +69,9 @@ def world(demo):
             "import_id": _import_job(demo, VILLAGE_B),
             "token_id": _token(demo, "manajer"),
             "public_slug": "program-air-bersih-sidoharjo",  # never published
+            # The demo organisation's own report of village B: the facilitator of A
+            # works for the same organisation, and still gets 404.
+            "report_id": _report(demo, demo.programme, "pendamping.sidoharjo"),
         },
     )
 
@@ -342,3 +346,18 @@ def _token(demo, username: str) -> str:
 
     made = token_create(user=demo.users[username], name="walk", scope="read", expires_in_days=7)
     return str(made.token.pk)
+
+
+def _report(demo, programme, username: str) -> str:
+    """A programme progress report made by `username` (covering only their village)."""
+    from berdaya.reports.services import report_generate, report_request
+
+    report = report_request(
+        user=demo.users[username],
+        programme=programme,
+        kind="progress",
+        start=datetime.date(2025, 1, 1),
+        end=datetime.date(2025, 3, 31),
+    )
+    report_generate(report_id=report.pk)  # the job (its on-commit call does not run here)
+    return str(report.pk)

@@ -397,10 +397,13 @@ def money_sources(
     programme: int | None = None,
     year: int | None = None,
     books: Iterable[Book] | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
 ) -> SourceTotals:
     """Internal and external inflows of money and goods, for the dependency ratio.
 
-    Filters: `village` (code), `programme` (id), `year`, or an explicit list of books.
+    Filters: `village` (code), `programme` (id), `year`, a period `since`–`until` (both
+    days included: the progress report's period), or an explicit list of books.
     With `user`, only the books the user may see count (a viewer sees these totals:
     they are aggregates, no person's row). Each year's totals are in `.by_year`.
     """
@@ -415,6 +418,10 @@ def money_sources(
         txs = txs.filter(book__in=[b.pk for b in books])
     if year:
         txs = txs.filter(occurred_on__year=year)
+    if since:
+        txs = txs.filter(occurred_on__gte=since)
+    if until:
+        txs = txs.filter(occurred_on__lte=until)
     rows = (
         txs.annotate(year=ExtractYear("occurred_on"))
         .values("year", "origin", "in_kind", "aid")
