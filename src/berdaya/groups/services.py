@@ -94,6 +94,21 @@ def group_create(
 
 
 @transaction.atomic
+def group_locate(*, user, group: Group, latitude: float | None, longitude: float | None) -> Group:
+    """Where the group meets, for the village map (neither coordinate: not on the map)."""
+    from berdaya.maps.services import location_check
+
+    if group.village_id not in village_codes_for(
+        user, personal=True, organisation_id=group.organisation_id
+    ):
+        raise PermissionDenied(_("You do not work in this village."))
+    location_check(latitude, longitude)
+    group.latitude, group.longitude = latitude, longitude
+    group.save(update_fields=["latitude", "longitude"])
+    return group
+
+
+@transaction.atomic
 def group_member_add(
     *, group: Group, person: Person, joined_on: datetime.date, role: str = GroupMember.Role.MEMBER
 ) -> GroupMember:
