@@ -17,12 +17,20 @@ CELLS_PER_SIDE = 40
 
 
 def location_constraints(prefix: str) -> list[models.CheckConstraint]:
-    """Both coordinates or neither, each within its range (latitude ±90, longitude ±180)."""
+    """Both coordinates or neither, each within its range (latitude ±90, longitude ±180).
+
+    The second branch says "not null" itself: a CHECK passes when it is NULL (unknown), so
+    without it half a location (-8, NULL) would be accepted."""
     return [
         models.CheckConstraint(
             condition=models.Q(latitude__isnull=True, longitude__isnull=True)
             | models.Q(
-                latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
+                latitude__isnull=False,
+                longitude__isnull=False,
+                latitude__gte=-90,
+                latitude__lte=90,
+                longitude__gte=-180,
+                longitude__lte=180,
             ),
             name=f"{prefix}_location_valid",
             violation_error_message=_(
