@@ -19,7 +19,10 @@ def location_check(latitude: float | None, longitude: float | None) -> None:
     if latitude is None and longitude is None:
         return
     if latitude is None or longitude is None:
-        raise ValidationFailed(_("Give both latitude and longitude, or neither."))
+        raise ValidationFailed(
+            _("Give both latitude and longitude, or neither."),
+            field="latitude" if latitude is None else "longitude",
+        )
     if not (math.isfinite(latitude) and -90 <= latitude <= 90):
         raise ValidationFailed(_("Latitude is from -90 to 90."), field="latitude")
     if not (math.isfinite(longitude) and -180 <= longitude <= 180):
