@@ -153,7 +153,7 @@ def village_map(
     schemes = list(schemes_for([organisation_id])) if organisation_id else []
     colour = colour if colour in COLOURINGS else POVERTY
     scheme = next((s for s in schemes if s.code == scheme_code), None)
-    if colour == GAP and scheme is None:
+    if scheme is None:  # PKH first: the gap the village meeting usually starts from
         scheme = next((s for s in schemes if s.code == "pkh"), schemes[0] if schemes else None)
     if scheme is None:
         colour = POVERTY  # no scheme to measure a gap against
