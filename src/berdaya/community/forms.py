@@ -27,6 +27,8 @@ class InstitutionForm(_ModelForm):
             "meets",
             "active",
             "strength",
+            "latitude",
+            "longitude",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -55,7 +57,15 @@ class PastProgrammeForm(_ModelForm):
 class CapitalItemForm(_ModelForm):
     class Meta:
         model = CapitalItem
-        fields = ["capital", "description", "strength", "source", "recorded_on"]
+        fields = [
+            "capital",
+            "description",
+            "strength",
+            "source",
+            "recorded_on",
+            "latitude",
+            "longitude",
+        ]
         widgets = {"recorded_on": DATE}
 
     def __init__(self, *args, **kwargs):

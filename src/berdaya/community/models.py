@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from berdaya.core.access import Scope
+from berdaya.maps.geo import location_constraints
 
 FIRST_YEAR, LAST_YEAR = 1800, 2200
 YEAR = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
@@ -87,6 +88,9 @@ class Institution(_VillageRecord):
     strength = models.PositiveSmallIntegerField(
         _("how strong it is"), choices=Strength.choices, default=Strength.MODERATE
     )
+    # Where it meets or works (shown on the village map; not a person's home).
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
         ordering = ["village_id", "-active", "kind", "name", "pk"]
@@ -102,6 +106,7 @@ class Institution(_VillageRecord):
                 name="institution_since_year_plausible",
                 violation_error_message=_("Give a year such as 1998."),
             ),
+            *location_constraints("institution"),
         ]
         verbose_name = _("local institution")
         verbose_name_plural = _("local institutions")
@@ -180,6 +185,9 @@ class CapitalItem(_VillageRecord):
         _("source (e.g. FGD with women, transect walk)"), max_length=150, blank=True
     )
     recorded_on = models.DateField(_("recorded on"))
+    # Where the asset is (a spring, a bridge, a field), for the village map.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
         ordering = ["village_id", "capital", "-recorded_on", "pk"]
@@ -194,6 +202,7 @@ class CapitalItem(_VillageRecord):
                 name="capital_item_capital_valid",
                 violation_error_message=_("Choose one of the five capitals."),
             ),
+            *location_constraints("capital_item"),
         ]
         verbose_name = _("capital item")
         verbose_name_plural = _("capital items")

@@ -92,6 +92,8 @@ INSTITUTION_FIELDS = {
     "meets",
     "active",
     "strength",
+    "latitude",
+    "longitude",
 }
 
 
@@ -109,6 +111,8 @@ def institution_create(
     meets: str = "",
     active: bool = True,
     strength: int = 3,
+    latitude: float | None = None,
+    longitude: float | None = None,
 ) -> Institution:
     institution = Institution(
         organisation=organisation,
@@ -121,6 +125,8 @@ def institution_create(
         meets=meets.strip(),
         active=active,
         strength=strength,
+        latitude=latitude,
+        longitude=longitude,
         recorded_by=user,
     )
     _check(user, institution)
@@ -188,7 +194,15 @@ def past_programme_update(*, user, programme: PastProgramme, **changes) -> PastP
     return _save(programme)
 
 
-CAPITAL_ITEM_FIELDS = {"capital", "description", "strength", "source", "recorded_on"}
+CAPITAL_ITEM_FIELDS = {
+    "capital",
+    "description",
+    "strength",
+    "source",
+    "recorded_on",
+    "latitude",
+    "longitude",
+}
 
 
 @transaction.atomic
@@ -202,6 +216,8 @@ def capital_item_create(
     strength: int,
     recorded_on: datetime.date,
     source: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
 ) -> CapitalItem:
     item = CapitalItem(
         organisation=organisation,
@@ -211,6 +227,8 @@ def capital_item_create(
         strength=strength,
         source=source.strip(),
         recorded_on=recorded_on,
+        latitude=latitude,
+        longitude=longitude,
         recorded_by=user,
     )
     _check(user, item)

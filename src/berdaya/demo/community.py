@@ -29,6 +29,7 @@ from .accompaniment import demo_accompaniment
 from .advocacy import demo_advocacy
 from .community_profile import community_profiles_create
 from .learning import demo_learning
+from .maps import demo_maps, household_location
 from .networks import demo_networks
 from .partnerships import demo_partnerships
 from .savings import demo_savings
@@ -281,6 +282,7 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
             issued = REFERENCE_DATE - datetime.timedelta(days=rng.randrange(3650))
             wealth = rng.random() ** 1.3  # most households in these villages are poor
             members = _household_members(rng, district, serials, wealth)
+            latitude, longitude = household_location(code, hamlet_index, len(hamlets), number)
             household_register(
                 organisation=organisation,
                 village=village,
@@ -294,6 +296,8 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
                 dusun=hamlets[hamlet_index],
                 rw=f"{hamlet_index + 1:02d}",
                 rt=f"{(number // len(hamlets)) % 8 + 1:03d}",
+                latitude=latitude,
+                longitude=longitude,
             )
     community_profiles_create(
         organisation=organisation,
@@ -308,6 +312,7 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
     demo_advocacy(community)  # a PKH coverage gap claimed, and the enrolment after it
     demo_learning(community)  # stories of change, results, empowerment, graduation
     demo_networks(community)  # advice and opinion ties, co-attendance, co-membership
+    demo_maps(community)  # where groups meet, institutions work and assets are
     demo_transparency(community)  # the programme's public page, published
     return community
 

@@ -48,6 +48,11 @@ class GroupForm(BerdayaForm):
     bylaws = forms.CharField(
         label=_("Bylaws (AD/ART)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Where it meets, for the village map (both or neither: the service checks).
+    latitude = forms.FloatField(label=_("latitude"), required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(
+        label=_("longitude"), required=False, min_value=-180, max_value=180
+    )
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)

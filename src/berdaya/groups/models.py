@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from berdaya.core.access import Scope
+from berdaya.maps.geo import location_constraints
 
 
 class Group(models.Model):
@@ -41,6 +42,9 @@ class Group(models.Model):
     bylaws = models.TextField(_("bylaws (AD/ART)"), blank=True)
     meeting_schedule = models.CharField(_("meeting schedule"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Where the group meets (shown on the village map).
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     access_scope = Scope(organisation="organisation_id", village="village_id")
@@ -51,6 +55,7 @@ class Group(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "village", "name"], name="group_name_unique_in_village"
             ),
+            *location_constraints("group"),
         ]
         verbose_name = _("group")
         verbose_name_plural = _("groups")

@@ -62,7 +62,11 @@ def group_create(
     programme=None,
     bylaws: str = "",
     meeting_schedule: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
 ) -> Group:
+    from berdaya.maps.services import location_check
+
     if village_code not in village_codes_for(user, personal=True, organisation_id=organisation_id):
         raise PermissionDenied(_("You do not work in this village."))
     if kind not in Group.Kind.values:
@@ -80,6 +84,7 @@ def group_create(
         organisation_id=organisation_id, village_id=village_code, name__iexact=name
     ).exists():
         raise ValidationFailed(_("This village already has a group with this name."), field="name")
+    location_check(latitude, longitude)
     return Group.objects.create(
         organisation_id=organisation_id,
         village_id=village_code,
@@ -90,7 +95,24 @@ def group_create(
         existed_before_programme=existed_before_programme,
         bylaws=bylaws.strip(),
         meeting_schedule=meeting_schedule.strip(),
+        latitude=latitude,
+        longitude=longitude,
     )
+
+
+@transaction.atomic
+def group_locate(*, user, group: Group, latitude: float | None, longitude: float | None) -> Group:
+    """Where the group meets, for the village map (neither coordinate: not on the map)."""
+    from berdaya.maps.services import location_check
+
+    if group.village_id not in village_codes_for(
+        user, personal=True, organisation_id=group.organisation_id
+    ):
+        raise PermissionDenied(_("You do not work in this village."))
+    location_check(latitude, longitude)
+    group.latitude, group.longitude = latitude, longitude
+    group.save(update_fields=["latitude", "longitude"])
+    return group
 
 
 @transaction.atomic

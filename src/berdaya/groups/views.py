@@ -92,6 +92,8 @@ def group_create(request):
                 programme=programme,
                 bylaws=data["bylaws"],
                 meeting_schedule=data["meeting_schedule"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
             )
         except ValidationFailed as error:
             show_error(form, error)

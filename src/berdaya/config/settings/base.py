@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "berdaya.learning",
     "berdaya.reports",
     "berdaya.transparency",
+    "berdaya.maps",
     # Above the domain apps: the user's own account, and the REST API over every app.
     "berdaya.accounts",
     "berdaya.api",
@@ -222,6 +223,7 @@ STATICFILES_DIRS = [
     SRC_DIR / "static",
     ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
     ("vendor/pico", NODE_MODULES_DIR / "@picocss" / "pico" / "css"),
+    ("vendor/leaflet", NODE_MODULES_DIR / "leaflet" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -296,6 +298,27 @@ CACHES = {
 BERDAYA_API_RATE_CALLER = env.str("BERDAYA_API_RATE_CALLER", default="600/min")
 BERDAYA_API_RATE_IP = env.str("BERDAYA_API_RATE_IP", default="1200/min")
 
+# Maps (berdaya.maps): the background tiles, from any XYZ tile server. Without tiles (no
+# network) the maps still show their points on a blank background.
+BERDAYA_MAP_TILE_URL = env.str(
+    "BERDAYA_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+BERDAYA_MAP_TILE_ATTRIBUTION = env.str(
+    "BERDAYA_MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+# Beyond this many households a village map counts them per grid cell on the server.
+BERDAYA_MAP_POINT_LIMIT = env.int("BERDAYA_MAP_POINT_LIMIT", default=2000)
+
+
+def _tile_origin(url: str) -> str:
+    """The tile server's origin for the CSP (`{s}` subdomains become a wildcard)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}.", "*."))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 # Content Security Policy (django-csp 4): scripts, styles and everything else from this
 # site only, no inline script or style, never framed. Vega-Lite charts are inline SVG
 # (attributes, no style), the API docs' Swagger UI is served from this site too.
@@ -304,7 +327,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # The map's tiles are images from the tile server (BERDAYA_MAP_TILE_URL).
+        "img-src": ["'self'", "data:", *filter(None, [_tile_origin(BERDAYA_MAP_TILE_URL)])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
