@@ -608,7 +608,9 @@ def village_export_organisation(user, village_code: str, preferred: int | None =
     user may see its households there, else the first such organisation (as the village
     profile chooses whose figures to show); None for a viewer."""
     candidates = sorted(
-        g.organisation_id for g in grants_for(user) if g.personal and village_code in g.village_codes
+        g.organisation_id
+        for g in grants_for(user)
+        if g.personal and village_code in g.village_codes
     )
     if preferred in candidates:
         return preferred
