@@ -405,3 +405,59 @@ def test_the_results_match_the_stored_row_after_a_rebuild(demo):
         results = exports.analysis_tables(households).results
         row = VillageRegistryFigures.objects.get(organisation=demo.organisation, village_id=code)
         _check_results(results, row.figures, code)
+
+
+def _documented_postgres() -> str:
+    """The docs' PostgreSQL lines (up to the Spark ones), without their connect line."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = text[text.index(HEADING) :]
+    (block,) = re.findall(r"^```py\n(.*?)^```$", section, flags=re.M | re.S)
+    postgres = block.split("\nspark = ")[0]
+    assert "con = ibis.postgres.connect(" in postgres
+    return "\n".join(line for line in postgres.splitlines() if not line.startswith("con = "))
+
+
+@pytest.mark.postgres
+def test_the_documented_postgresql_lines_give_the_village_profile(
+    login, demo, tmp_path, monkeypatch
+):
+    import ibis
+    from django.db import connection
+
+    response = login("manajer").post(programme_url(demo.programme.pk), {"file_format": "parquet"})
+    _unpack(response, tmp_path, "parquet")
+    monkeypatch.chdir(tmp_path)
+    settings = connection.settings_dict
+    con = ibis.postgres.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=int(settings["PORT"] or 5432),
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        database=settings["NAME"],
+    )
+    namespace: dict = {"con": con}
+    try:
+        exec(compile(_documented_postgres(), str(DOCS), "exec"), namespace)  # noqa: S102
+    finally:
+        con.drop_table("households", force=True)
+        con.disconnect()
+    groups = namespace["groups"].astype({"village_code": str}).set_index("village_code")
+    for code in (GIRISEKAR, SIDOHARJO):
+        _check_rerun(groups, _stored(demo, code), code)
+
+
+def test_an_export_of_no_households_is_empty_not_an_error(demo):
+    tables = exports.analysis_tables(Household.objects.none())
+    assert tables.households.empty and tables.results.empty
+    content, content_type = exports.analysis_files(tables, file_format="parquet", readme="")
+    assert content_type == "application/zip" and content
+
+
+def test_the_export_page_links_to_each_villages_analysis_export(login, demo):
+    page = login("pendamping.girisekar").get("/registri/rumah-tangga/ekspor/").content.decode()
+    assert village_url(GIRISEKAR) in page
+    assert village_url(SIDOHARJO) not in page  # not the facilitator's village
+    assert (
+        "/ekspor-analisis/"
+        not in login("pemantau").get("/registri/rumah-tangga/ekspor/").content.decode()
+    )
