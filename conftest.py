@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.snapshot import DatabaseSnapshot
+
 DEMO_PROVINCES = ["34"]
 
 
@@ -35,16 +37,23 @@ def _prepare_database() -> None:
     from berdaya.areas.services import areas_load
     from berdaya.demo.community import demo_create, demo_exists
 
+    if demo_exists():
+        return
+    if _snapshot.restore() and demo_exists():
+        return
     if not Village.objects.filter(code__startswith="34.").exists():
         areas_load(provinces=DEMO_PROVINCES)
-    if not demo_exists():
-        demo_create()
+    demo_create()
+
+
+_snapshot = DatabaseSnapshot()
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         _prepare_database()
+        _snapshot.take()
 
 
 @pytest.fixture

@@ -23,7 +23,16 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # URLs anyone may open without signing in.
-PUBLIC = {"core:login", "core:healthz", "core:service-worker", "set_language", "admin:login"}
+PUBLIC = {
+    "core:login",
+    "core:healthz",
+    "core:service-worker",
+    "set_language",
+    "admin:login",
+    # A programme's published transparency page: aggregates only, proved by
+    # `public_page_problems` below and berdaya/transparency/tests.
+    "transparency:public",
+}
 # Django's admin has its own sign-in and staff check; the walk checks it refuses non-staff.
 ADMIN_NAMESPACE = "admin"
 ADMIN_KWARGS = {
@@ -76,6 +85,12 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "empowerment_id": lambda objects: objects["empowerment_id"],
     "graduation_id": lambda objects: objects["graduation_id"],
     "review_id": lambda objects: objects["review_id"],
+    # partnerships and advocacy
+    "agreement_id": lambda objects: objects["agreement_id"],
+    "commitment_id": lambda objects: objects["commitment_id"],
+    "case_id": lambda objects: objects["case_id"],
+    # A public page's address: A is the demo programme's (published), B one never published.
+    "public_slug": lambda objects: objects["public_slug"],
     # A personal access token: A is the facilitator's own, B another user's.
     "token_id": lambda objects: objects["token_id"],
 }
@@ -194,4 +209,16 @@ def check_routes(world: World, *, urlconf: str | None = None) -> list[str]:
                 f"{response.status_code} for an object of village A; the walk "
                 "cannot tell the access rule from a broken view"
             )
+    return problems
+
+
+def public_page_problems(text: str, *, names, identifiers, coordinates) -> list[str]:
+    """What a public page shows that it must not: a person's name, a NIK or KK, or the
+    location of a home (as stored or rounded to four decimals)."""
+    problems = [f"name {name!r}" for name in names if name and name in text]
+    problems += [f"identifier {i[:4]}…" for i in identifiers if i and i in text]
+    for latitude, longitude in coordinates:
+        for value in (latitude, longitude):
+            if repr(value) in text or f"{value:.4f}" in text:
+                problems.append(f"coordinate {value:.2f}…")
     return problems

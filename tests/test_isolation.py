@@ -11,7 +11,7 @@ from berdaya.programmes.services import programme_create
 from berdaya.registry.models import Household, Person
 from berdaya.registry.services import MemberInput, household_register
 
-from .isolation import World, check_routes, routes
+from .isolation import World, check_routes, public_page_problems, routes
 
 VILLAGE_A = "34.03.06.2002"  # Girisekar: pendamping.girisekar's village
 VILLAGE_B = "34.03.07.2003"  # Sidoharjo
@@ -50,8 +50,10 @@ def world(demo):
             **_accompaniment_records(demo, VILLAGE_A),
             **_savings_records(demo, VILLAGE_A),
             **_learning_records(demo, VILLAGE_A),
+            **_partnership_records(demo, demo.programme, VILLAGE_A),
             "import_id": _import_job(demo, VILLAGE_A),
             "token_id": _token(demo, "pendamping.girisekar"),
+            "public_slug": demo.programme.public_page.slug,
         },
         objects_b={
             "village_code": VILLAGE_B,
@@ -62,8 +64,10 @@ def world(demo):
             **_accompaniment_records(demo, VILLAGE_B),
             **_savings_records(demo, VILLAGE_B),
             **_learning_records(demo, VILLAGE_B),
+            **_partnership_records(demo, programme_b, VILLAGE_B),
             "import_id": _import_job(demo, VILLAGE_B),
             "token_id": _token(demo, "manajer"),
+            "public_slug": "program-air-bersih-sidoharjo",  # never published
         },
     )
 
@@ -202,8 +206,88 @@ def _learning_records(demo, code: str) -> dict[str, str]:
     }
 
 
+def _partnership_records(demo, programme, code: str) -> dict[str, str]:
+    """An agreement (with its signed scan) and a commitment of `programme`, and an advocacy
+    case of the demo programme in `code`. Village B's agreement is the other organisation's
+    (agreements are programme-wide); its case is the demo organisation's in village B."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from berdaya.advocacy.services import case_open
+    from berdaya.partnerships.models import Agreement, Commitment, Stakeholder
+    from berdaya.partnerships.services import agreement_document_attach
+
+    if programme == demo.programme:
+        agreement = Agreement.objects.filter(programme=programme).order_by("pk").first()
+        scan = SimpleUploadedFile("mou.pdf", b"%PDF-1.4\n" + b"0" * 64)
+        agreement_document_attach(user=demo.users["manajer"], agreement=agreement, document=scan)
+        commitment = agreement.commitments.order_by("pk").first()
+    else:  # the other organisation has no user: its records are written directly
+        party = Stakeholder.objects.create(
+            organisation_id=programme.organisation_id,
+            name="Dinas PUPR",
+            sector="state",
+            role="provider",
+        )
+        agreement = Agreement.objects.create(
+            programme=programme,
+            kind="pks",
+            title="PKS Air Bersih",
+            scope="Pipa",
+            starts_on=datetime.date(2025, 3, 1),
+            ends_on=datetime.date(2026, 3, 1),
+            document=SimpleUploadedFile("pks.pdf", b"%PDF-1.4\n"),
+        )
+        agreement.parties.set([party])
+        commitment = Commitment.objects.create(
+            agreement=agreement, party=party, description="Pipa", due_on=datetime.date(2025, 6, 1)
+        )
+    case = case_open(
+        user=demo.users["manajer"],
+        programme=demo.programme,
+        village_code=code,
+        kind="service_failure",
+        title="Puskesmas tutup",
+        demand="Buka tiap hari",
+        people_affected=12,
+        opened_on=datetime.date(2025, 8, 1),
+        target_name="Dinas Kesehatan",
+    )
+    return {
+        "agreement_id": str(agreement.pk),
+        "commitment_id": str(commitment.pk),
+        "case_id": str(case.pk),
+    }
+
+
 def test_every_url_honours_the_access_rule(world):
     assert check_routes(world) == []
+
+
+def test_the_public_page_shows_nothing_personal(world, demo):
+    """The one public URL with an object: the demo's page answers anyone, and nothing on
+    it is a person's name, a NIK or KK, or a home's location; an unpublished one is 404."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from berdaya.core.models import User
+
+    anonymous = Client()
+    url = reverse("transparency:public", kwargs={"public_slug": world.objects_a["public_slug"]})
+    response = anonymous.get(url)
+    assert response.status_code == 200
+    hidden = reverse("transparency:public", kwargs={"public_slug": world.objects_b["public_slug"]})
+    assert anonymous.get(hidden).status_code == 404
+    # The organisation's name is public (and holds "Lestari", also a demo person's name).
+    text = response.content.decode().replace(demo.organisation.name, "")
+    people = Person.objects.all()
+    households = Household.objects.all()
+    problems = public_page_problems(
+        text,
+        names={p.name for p in people} | {u.full_name for u in User.objects.all()},
+        identifiers=[p.nik for p in people] + [h.kk for h in households],
+        coordinates=households.exclude(latitude=None).values_list("latitude", "longitude"),
+    )
+    assert problems == []
 
 
 def test_the_walk_covers_the_apps_views():

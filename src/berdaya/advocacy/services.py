@@ -7,16 +7,16 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from berdaya.core.access import village_codes_for
 from berdaya.core.errors import PermissionDenied, ValidationFailed
+from berdaya.partnerships.selectors import may_write
 
 from .models import AdvocacyAction, AdvocacyCase
+from .selectors import AffectedList, affected_households, may_see_names
 
 
 def _check_works_in(user, programme, village_code: str) -> None:
-    # The roles that may see personal data in a village are the ones that work there.
-    codes = village_codes_for(user, personal=True, organisation_id=programme.organisation_id)
-    if village_code not in codes:
+    # One rule for partnerships and advocacy: managers, and facilitators for their villages.
+    if not may_write(user, programme, village_code=village_code):
         raise PermissionDenied(_("You do not work in this village."))
     if not programme.villages.filter(pk=village_code).exists():
         raise ValidationFailed(_("This village is not in the programme."), field="village")
@@ -191,3 +191,26 @@ def case_close(
     case.outcome, case.outcome_on, case.outcome_note = outcome, on, note.strip()
     case.save(update_fields=["coverage_after", "outcome", "outcome_on", "outcome_note"])
     return case
+
+
+@transaction.atomic
+def affected_households_reveal(*, user, case: AdvocacyCase) -> AffectedList:
+    """The named list of a coverage-gap case's households, for someone who may see the
+    village's personal data; only households that consented to referral to social
+    protection are named. Every reveal is recorded like other personal-data reads."""
+    from berdaya.core.models import PersonalDataAccess
+
+    if not may_see_names(user, case):
+        raise PermissionDenied(_("Your role shows the counts only."))
+    listing = affected_households(case)
+    PersonalDataAccess.objects.create(
+        user=user,
+        organisation_id=case.organisation_id,
+        action=PersonalDataAccess.Action.EXPORT,
+        object_type=case._meta.model_name,
+        object_id=str(case.pk),
+        object_ids=[row.household_id for row in listing.named],
+        row_count=len(listing.named),
+        purpose=f"advocacy case {case.pk}: households affected",
+    )
+    return listing

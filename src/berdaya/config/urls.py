@@ -22,6 +22,7 @@ urlpatterns = [
     path("advokasi/", include("berdaya.advocacy.urls")),
     path("pembelajaran/", include("berdaya.learning.urls")),
     path("laporan/", include("berdaya.reports.urls")),
+    path("publik/", include("berdaya.transparency.urls")),
     path("profil/", include("berdaya.accounts.urls")),
     path("api/v1/", api.urls),
     # The language switch must work on the sign-in page too.

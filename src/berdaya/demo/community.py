@@ -33,6 +33,7 @@ from .networks import demo_networks
 from .partnerships import demo_partnerships
 from .savings import demo_savings
 from .security import demo_second_factors
+from .transparency import demo_transparency
 
 DEMO_PASSWORD = "berdaya-demo"  # noqa: S105  (printed by `make run`; demo data only)
 ORGANISATION_NAME = "Yayasan Lestari Gunungkidul"
@@ -307,6 +308,7 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
     demo_advocacy(community)  # a PKH coverage gap claimed, and the enrolment after it
     demo_learning(community)  # stories of change, results, empowerment, graduation
     demo_networks(community)  # advice and opinion ties, co-attendance, co-membership
+    demo_transparency(community)  # the programme's public page, published
     return community
 
 

@@ -140,6 +140,17 @@ class Commitment(models.Model):
     due_on = models.DateField(_("due"))
     met_on = models.DateField(_("met on"), null=True, blank=True)
     decided_jointly = models.BooleanField(_("decided jointly"), default=False)
+    # Whether the parties agreed together that it was kept (not one side declaring it).
+    met_jointly = models.BooleanField(_("met as decided jointly"), default=False)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(met_on__isnull=False) | models.Q(met_jointly=False),
+                name="commitment_met_jointly_needs_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description

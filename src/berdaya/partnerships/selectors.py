@@ -11,13 +11,47 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import Http404
 
-from berdaya.core.access import organisation_ids_for
+from berdaya.core.access import grants_for, organisation_ids_for
 
-from .models import Agreement, Commitment, Contribution, Stakeholder
+from .models import Agreement, Commitment, Contribution, Stakeholder, StakeholderLink
 
 # How long before its end an active agreement shows as due for renewal.
 RENEWAL_NOTICE_DAYS = 60
+
+
+def may_write(user, programme, *, village_code: str | None = None) -> bool:
+    """Whether `user` may record partnerships and advocacy of `programme` (the one rule,
+    used by both apps' services and pages).
+
+    Admins and managers of the programme's organisation write everything of it;
+    facilitators write what belongs to one of their villages (`village_code` given, in the
+    programme); viewers only read. Programme-wide records (agreements, contributions) are
+    therefore the managers'.
+    """
+    from berdaya.organisations.models import Role
+
+    for grant in grants_for(user):
+        if grant.organisation_id != programme.organisation_id:
+            continue
+        if grant.role in {Role.ADMIN, Role.MANAGER}:
+            if village_code is None or village_code in grant.village_codes:
+                return True
+        elif (
+            grant.role == Role.FACILITATOR
+            and village_code is not None
+            and village_code in grant.village_codes
+        ):
+            return True
+    return False
+
+
+def may_manage_partnerships(user) -> bool:
+    """Whether `user` manages any organisation (who sees renewal reminders)."""
+    from berdaya.organisations.models import Role
+
+    return bool(organisation_ids_for(user, roles={Role.ADMIN, Role.MANAGER}))
 
 
 def stakeholders_visible_to(user, *, organisation_id: int | None = None) -> QuerySet[Stakeholder]:
@@ -69,6 +103,7 @@ class PartnershipMap:
     commitments_due: int = 0
     commitments_met_on_time: int = 0
     commitments_jointly_decided: int = 0
+    commitments_met_jointly: int = 0  # met, and the parties agreed together that it was
     renewals: list[Agreement] = field(default_factory=list)
 
     @property
@@ -115,6 +150,7 @@ def partnership_summary(user, *, programme_id: int, today: datetime.date) -> Par
         commitments_due=due.count(),
         commitments_met_on_time=due.filter(met_on__isnull=False, met_on__lte=F("due_on")).count(),
         commitments_jointly_decided=commitments.filter(decided_jointly=True).count(),
+        commitments_met_jointly=commitments.filter(met_jointly=True).count(),
         renewals=[a for a in agreements if renewal_due(a, today)],
     )
 
@@ -126,14 +162,71 @@ def renewal_due(agreement: Agreement, today: datetime.date) -> bool:
     )
 
 
-def agreements_due_for_renewal(user, *, today: datetime.date) -> list[Agreement]:
+def agreements_due_for_renewal(
+    user, *, today: datetime.date, managed_only: bool = False
+) -> list[Agreement]:
     """Active agreements of the user's organisations ending within the notice period
-    (the hook for a manager's dashboard)."""
+    (the hook for a manager's dashboard: `managed_only` keeps the organisations the user
+    administers or manages)."""
+    from berdaya.organisations.models import Role
+
+    roles = {Role.ADMIN, Role.MANAGER} if managed_only else None
     return list(
         Agreement.objects.filter(
-            programme__organisation_id__in=organisation_ids_for(user),
+            programme__organisation_id__in=organisation_ids_for(user, roles=roles),
             status=Agreement.Status.ACTIVE,
             ends_on__gte=today,
             ends_on__lte=today + datetime.timedelta(days=RENEWAL_NOTICE_DAYS),
-        ).order_by("ends_on")
+        )
+        .select_related("programme")
+        .order_by("ends_on")
     )
+
+
+def agreement_get(*, user, pk: int) -> Agreement:
+    """One agreement of the user's organisations, or 404 (agreements are organisation data,
+    visible to every member of the programme's organisation who sees the programme)."""
+    from berdaya.programmes.selectors import programme_get
+
+    agreement = (
+        Agreement.objects.filter(programme__organisation_id__in=organisation_ids_for(user))
+        .select_related("programme")
+        .filter(pk=pk)
+        .first()
+    )
+    if agreement is None:
+        raise Http404
+    programme_get(user=user, pk=agreement.programme_id)  # the programme's own rule
+    return agreement
+
+
+def commitment_get(*, user, pk: int) -> Commitment:
+    commitment = Commitment.objects.select_related("agreement", "party").filter(pk=pk).first()
+    if commitment is None:
+        raise Http404
+    agreement_get(user=user, pk=commitment.agreement_id)
+    return commitment
+
+
+def links_of(user, *, programme) -> QuerySet[StakeholderLink]:
+    """Where each stakeholder works in `programme`, with its office contact (organisation
+    data: every member of the organisation who sees the programme reads it)."""
+    return (
+        StakeholderLink.objects.filter(
+            programme=programme, stakeholder__organisation_id__in=organisation_ids_for(user)
+        )
+        .select_related("stakeholder", "village")
+        .order_by("stakeholder__name", "village__name")
+    )
+
+
+def programme_stakeholders(user, *, programme) -> QuerySet[Stakeholder]:
+    """The organisation's stakeholders a party or contributor of `programme` is chosen from."""
+    return stakeholders_visible_to(user, organisation_id=programme.organisation_id)
+
+
+def programme_books(programme):
+    """The books of the programme cash contributions may be posted to."""
+    from berdaya.savings.models import Book
+
+    return Book.objects.filter(programme=programme, kind=Book.Kind.FUND).order_by("name")

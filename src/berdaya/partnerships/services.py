@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from berdaya.core.dates import show_date
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 
 from .models import Agreement, Commitment, Contribution, Stakeholder, StakeholderLink
+from .selectors import may_write
 
 
 @transaction.atomic
@@ -45,13 +47,45 @@ def stakeholder_register(
     )
 
 
-def _check_manages(user, organisation_id: int) -> None:
-    from berdaya.organisations.models import Role
+def _check_may_write(user, programme, *, village_code: str | None = None) -> None:
+    if not may_write(user, programme, village_code=village_code):
+        raise PermissionDenied(
+            _("Only the programme's managers, and facilitators for their villages, record this.")
+        )
 
-    if organisation_id not in organisation_ids_for(
-        user, roles={Role.ADMIN, Role.MANAGER, Role.FACILITATOR}
-    ):
-        raise PermissionDenied(_("You do not work for this organisation."))
+
+# What a signed agreement may be, recognised by its first bytes (not its name).
+_DOCUMENT_SIGNATURES = {
+    b"%PDF-": ".pdf",
+    b"\xff\xd8\xff": ".jpg",
+    b"\x89PNG\r\n\x1a\n": ".png",
+}
+
+
+def _check_document(document) -> str:
+    """The stored suffix of a signed agreement's scan, refusing other types or too large."""
+    limit = settings.BERDAYA_MAX_ATTACHMENT_BYTES
+    if document.size > limit:
+        raise ValidationFailed(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": round(document.size / 1_048_576, 1), "limit": limit // 1_048_576},
+            field="document",
+        )
+    head = document.read(16)
+    document.seek(0)
+    suffix = next((v for sig, v in _DOCUMENT_SIGNATURES.items() if head.startswith(sig)), None)
+    if suffix is None:
+        raise ValidationFailed(
+            _("The signed document must be a PDF, or a JPEG or PNG photo of it."),
+            field="document",
+        )
+    return suffix
+
+
+def _save_document(agreement: Agreement, document) -> None:
+    suffix = _check_document(document)
+    # A stored name of our own: the uploaded name may carry anything.
+    agreement.document.save(f"agreement-{agreement.pk}{suffix}", document, save=True)
 
 
 def _check_party(stakeholder: Stakeholder, programme) -> None:
@@ -70,7 +104,7 @@ def stakeholder_link(
     contact_phone: str = "",
 ) -> StakeholderLink:
     """Record that a stakeholder works in a programme (or in one of its villages)."""
-    _check_manages(user, programme.organisation_id)
+    _check_may_write(user, programme, village_code=village.pk if village is not None else None)
     _check_party(stakeholder, programme)
     if village is not None and not programme.villages.filter(pk=village.pk).exists():
         raise ValidationFailed(_("This village is not in the programme."), field="village")
@@ -101,7 +135,7 @@ def agreement_create(
     document=None,
 ) -> Agreement:
     """An MoU or PKS of the programme with its parties."""
-    _check_manages(user, programme.organisation_id)
+    _check_may_write(user, programme)
     if kind not in Agreement.Kind.values:
         raise ValidationFailed(_("Choose one of the listed answers."), field="kind")
     if status not in Agreement.Status.values:
@@ -116,6 +150,8 @@ def agreement_create(
         _check_party(party, programme)
     if ends_on < starts_on:
         raise ValidationFailed(_("The agreement cannot end before it starts."), field="ends_on")
+    if document is not None:
+        _check_document(document)
     agreement = Agreement.objects.create(
         programme=programme,
         kind=kind,
@@ -126,9 +162,71 @@ def agreement_create(
         status=status,
     )
     if document is not None:
-        agreement.document.save(document.name, document, save=True)
+        _save_document(agreement, document)
     agreement.parties.set(parties)
     return agreement
+
+
+@transaction.atomic
+def agreement_document_attach(
+    *, user, agreement: Agreement, document, status: str = ""
+) -> Agreement:
+    """The signed copy of an agreement (it usually comes after the draft was recorded);
+    with `status`, the agreement's status changes at the same time (signed: active)."""
+    _check_may_write(user, agreement.programme)
+    if status and status not in Agreement.Status.values:
+        raise ValidationFailed(_("Choose one of the listed answers."), field="status")
+    if document is None:
+        raise ValidationFailed(_("Choose the signed document to upload."), field="document")
+    _save_document(agreement, document)
+    if status:
+        agreement.status = status
+        agreement.save(update_fields=["status"])
+    return agreement
+
+
+@transaction.atomic
+def agreement_status_set(*, user, agreement: Agreement, status: str) -> Agreement:
+    """Signed (active) or ended: the status the renewal reminder reads."""
+    _check_may_write(user, agreement.programme)
+    if status not in Agreement.Status.values:
+        raise ValidationFailed(_("Choose one of the listed answers."), field="status")
+    agreement.status = status
+    agreement.save(update_fields=["status"])
+    return agreement
+
+
+@transaction.atomic
+def stakeholder_join(
+    *,
+    user,
+    programme,
+    name: str,
+    sector: str,
+    role: str,
+    village=None,
+    contact_office: str = "",
+    contact_phone: str = "",
+    notes: str = "",
+) -> StakeholderLink:
+    """Register a new stakeholder and record where it works, in one step (the form's)."""
+    _check_may_write(user, programme, village_code=village.pk if village is not None else None)
+    stakeholder = stakeholder_register(
+        user=user,
+        organisation_id=programme.organisation_id,
+        name=name,
+        sector=sector,
+        role=role,
+        notes=notes,
+    )
+    return stakeholder_link(
+        user=user,
+        stakeholder=stakeholder,
+        programme=programme,
+        village=village,
+        contact_office=contact_office,
+        contact_phone=contact_phone,
+    )
 
 
 @transaction.atomic
@@ -142,7 +240,7 @@ def commitment_add(
     decided_jointly: bool = False,
 ) -> Commitment:
     """What one party of an agreement promised, and by when."""
-    _check_manages(user, agreement.programme.organisation_id)
+    _check_may_write(user, agreement.programme)
     if not agreement.parties.filter(pk=party.pk).exists():
         raise ValidationFailed(_("Only a party to the agreement commits to it."), field="party")
     if not description.strip():
@@ -157,15 +255,25 @@ def commitment_add(
 
 
 @transaction.atomic
-def commitment_mark_met(*, user, commitment: Commitment, met_on: datetime.date) -> Commitment:
-    """A commitment kept, on the day it was kept (late or on time is read from the dates)."""
-    _check_manages(user, commitment.agreement.programme.organisation_id)
+def commitment_mark_met(
+    *,
+    user,
+    commitment: Commitment,
+    met_on: datetime.date,
+    jointly: bool = False,
+    today: datetime.date | None = None,
+) -> Commitment:
+    """A commitment kept, on the day it was kept (late or on time is read from the dates);
+    `jointly` records whether the parties agreed together that it was met."""
+    _check_may_write(user, commitment.agreement.programme)
+    if today is not None and met_on > today:
+        raise ValidationFailed(_("A commitment cannot be met in the future."), field="met_on")
     if met_on < commitment.agreement.starts_on:
         raise ValidationFailed(
             _("A commitment cannot be met before the agreement starts."), field="met_on"
         )
-    commitment.met_on = met_on
-    commitment.save(update_fields=["met_on"])
+    commitment.met_on, commitment.met_jointly = met_on, jointly
+    commitment.save(update_fields=["met_on", "met_jointly"])
     return commitment
 
 
@@ -193,7 +301,7 @@ def contribution_record(
     from berdaya.savings.models import Transaction
     from berdaya.savings.services import fund_inflow
 
-    _check_manages(user, programme.organisation_id)
+    _check_may_write(user, programme)
     _check_party(stakeholder, programme)
     if kind not in Contribution.Kind.values:
         raise ValidationFailed(_("Choose one of the listed answers."), field="kind")

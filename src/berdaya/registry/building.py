@@ -93,6 +93,7 @@ def survey_from_record(
         household=household,
         surveyed_on=record.surveyed_on or today,
         surveyed_by_id=surveyed_by_id,
+        enumerator=record.submitted_by[:150],
         **values,
     )
 

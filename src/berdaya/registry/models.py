@@ -198,6 +198,9 @@ class HouseholdSurvey(models.Model):
     surveyed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who collected it as the collecting server named them (KoboToolbox `_submitted_by`,
+    # ODK Central `SubmitterName`): kept as text even when no user has that name.
+    enumerator = models.CharField(_("enumerator"), max_length=150, blank=True)
     floor = models.CharField(_("floor"), max_length=12, choices=choices.Floor.choices, blank=True)
     wall = models.CharField(_("wall"), max_length=12, choices=choices.Wall.choices, blank=True)
     roof = models.CharField(_("roof"), max_length=12, choices=choices.Roof.choices, blank=True)
@@ -503,6 +506,9 @@ class ImportJob(models.Model):
     # The upload is kept encrypted (it holds NIKs) and deleted when the job ends.
     stored_file = models.CharField(max_length=255, blank=True)
     column_map = models.JSONField(default=dict, blank=True)
+    # Submissions a reviewer refused (Kobo "Not Approved", Central "rejected") are left out
+    # unless the person importing asks for them.
+    include_rejected = models.BooleanField(default=False)
     # The file's sheets and columns, kept while the columns wait to be matched.
     file_columns = models.JSONField(default=dict, blank=True)
     status = models.CharField(

@@ -72,6 +72,8 @@ class HouseholdRecord:
     members: list[MemberRecord]
     uuid: str = ""  # the submission's id (Kobo `_uuid`, ODK `KEY`), for de-duplication
     submitted_at: datetime.datetime | None = None
+    # The enumerator the collecting server names (Kobo `_submitted_by`, ODK `SubmitterName`).
+    submitted_by: str = ""
     kk: str = ""
     dusun: str = ""
     rw: str = ""

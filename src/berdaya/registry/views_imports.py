@@ -54,6 +54,14 @@ class ImportForm(forms.Form):
     # Any value is accepted here and checked by the service, so that a refusal says why.
     target = forms.CharField(label=gettext_lazy("Village"), widget=forms.Select)
     file = forms.FileField(label=gettext_lazy("File"))
+    include_rejected = forms.BooleanField(
+        label=gettext_lazy("Also import submissions a reviewer refused"),
+        help_text=gettext_lazy(
+            "KoboToolbox “Not Approved” and ODK Central “rejected” submissions are left out "
+            "unless this is ticked; the report says how many."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,6 +139,7 @@ def import_new(request):
                 village=village,
                 source=form.cleaned_data["source"],
                 uploaded_file=form.cleaned_data["file"],
+                include_rejected=form.cleaned_data["include_rejected"],
             )
         except BerdayaError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "berdaya.advocacy",
     "berdaya.learning",
     "berdaya.reports",
+    "berdaya.transparency",
     # Above the domain apps: the user's own account, and the REST API over every app.
     "berdaya.accounts",
     "berdaya.api",

@@ -86,6 +86,7 @@ class Importer(ABC):
         column_map: Mapping[str, str] | None = None,
         village_code: str = "",
         progress: Progress | None = None,
+        include_rejected: bool = False,
     ) -> ParseResult:
         """Read the file. Without `column_map`, stop with `mapping_needed` unless every
         field of the form is found (it is Berdaya's own form); with one, use it."""
@@ -331,6 +332,48 @@ def member_from_answers(answers: Mapping[str, object], *, where: Where) -> Membe
 def submission_id(value) -> str:
     """One submission, one id: ODK's `uuid:…` and KoboToolbox's bare uuid are the same."""
     return values.text(value).removeprefix("uuid:")
+
+
+def column_map_problems(
+    column_map: Mapping[str, str] | None, fields: Sequence[Question], tables: Sequence[Table]
+) -> list[Problem]:
+    """A matching typed by hand (the CLI's `--columns`) that names a field Berdaya does not
+    read or a column the file does not have: refused, not silently left unmatched."""
+    if not column_map:
+        return []
+    keys = {question.key for question in fields}
+    columns = {name for table in tables for name in table.header}
+    listing = "; ".join(f"{table.name}: {', '.join(table.header)}" for table in tables)
+    problems = []
+    for key, column in column_map.items():
+        if key == "members_sheet":  # a sheet, checked where the sheets are chosen
+            continue
+        if key not in keys:
+            problems.append(
+                Problem(
+                    0,
+                    "",
+                    "",
+                    key,
+                    _("“%(field)s” is not a field Berdaya reads; the fields are: %(fields)s.")
+                    % {"field": key, "fields": ", ".join(sorted(keys))},
+                )
+            )
+        elif column and column not in columns:
+            problems.append(
+                Problem(
+                    0,
+                    "",
+                    column,
+                    "",
+                    _(
+                        "“%(column)s”, given for “%(field)s”, is not a column of this file. "
+                        "Its sheets and columns are: %(listing)s."
+                    )
+                    % {"column": column, "field": key, "listing": listing},
+                )
+            )
+    return problems
 
 
 def needs_mapping(unmatched: Sequence[str], column_map: Mapping[str, str] | None) -> bool:

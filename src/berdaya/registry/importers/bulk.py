@@ -84,6 +84,15 @@ class Context:
     today: datetime.date
     now: datetime.datetime
     schemes: Mapping[str, int]  # scheme code -> SocialProtectionScheme pk
+    # username -> user pk of the organisation's people, for the enumerator a server names
+    enumerators: Mapping[str, int] = field(default_factory=dict)
+
+    def surveyor(self, record) -> int | None:
+        """The enumerator's user when the server named one we know; the importer only when
+        the file names nobody (never someone else's work under the importer's name)."""
+        if record.submitted_by:
+            return self.enumerators.get(record.submitted_by.casefold())
+        return self.user_id
 
 
 @dataclass
@@ -152,7 +161,10 @@ def prepare(
     surveys = []
     for record, household, pk in zip(records, households, survey_ids, strict=True):
         survey = survey_from_record(
-            record, household=household, surveyed_by_id=context.user_id, today=context.today
+            record,
+            household=household,
+            surveyed_by_id=context.surveyor(record),
+            today=context.today,
         )
         if survey is not None:
             survey.pk = pk

@@ -35,6 +35,7 @@ class FakeImporter(Importer):
         column_map: Mapping[str, str] | None = None,
         village_code: str = "",
         progress: Progress | None = None,
+        include_rejected: bool = False,  # a template has no reviews
     ) -> ParseResult:
         self.calls.append({"filename": filename, "column_map": column_map, "bytes": len(data)})
         if progress:

@@ -17,7 +17,8 @@ import re
 from django.utils.translation import gettext as _
 
 from ..xlsform import MEMBERS_REPEAT
-from .linked import Layout, LinkedImporter
+from .base import match_column
+from .linked import Layout, LinkedImporter, members_table, no_members_table
 from .tables import Table, TableError, file_problem, xlsx_tables
 
 LAYOUT = Layout(
@@ -28,6 +29,10 @@ LAYOUT = Layout(
     uuid=("meta/rootUuid", "rootUuid", "_uuid", "meta/instanceID", "instanceID"),
     submitted=("_submission_time",),
     uuid_named="_uuid",
+    # Written as the label ("Not Approved") or the uid ("validation_status_not_approved").
+    review=("_validation_status",),
+    refused=frozenset({"not approved"}),
+    submitter=("_submitted_by",),
 )
 
 
@@ -54,7 +59,9 @@ def without_hxl_row(table: Table) -> Table:
     return Table(table.name, table.header, rows, table.size)
 
 
-def _main_and_members(tables: list[Table], filename: str) -> tuple[Table, Table]:
+def _main_and_members(
+    tables: list[Table], filename: str, *, form, members_sheet: str = ""
+) -> tuple[Table, Table]:
     mains = [t for t in tables if t.has(LAYOUT.key) and not t.has(LAYOUT.parent)]
     repeats = [t for t in tables if t.has(LAYOUT.parent)]
     if not mains:
@@ -69,23 +76,40 @@ def _main_and_members(tables: list[Table], filename: str) -> tuple[Table, Table]
                 column=LAYOUT.key,
             )
         )
-    named = [t for t in repeats if t.name == MEMBERS_REPEAT]
-    if named:
-        members = named[0]
-    elif len(repeats) == 1:
-        members = repeats[0]
-    else:
-        raise TableError(
-            file_problem(
-                filename,
-                _(
-                    "No sheet for the household members: a KoboToolbox export has one "
-                    "named “%(sheet)s” with a %(column)s column."
-                )
-                % {"sheet": MEMBERS_REPEAT, "column": LAYOUT.parent},
+    members = members_table(
+        repeats, form=form, chosen=members_sheet, named=lambda t: t.name == MEMBERS_REPEAT
+    )
+    if members is None:
+        raise no_members_table(
+            filename,
+            repeats,
+            members_sheet,
+            _(
+                "No sheet for the household members: a KoboToolbox export of Berdaya's form "
+                "has one named “%(sheet)s” with a %(column)s column."
             )
+            % {"sheet": MEMBERS_REPEAT, "column": LAYOUT.parent},
         )
     return mains[0], members
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def labels_export(table: Table, form) -> bool:
+    """The export was made with "Labels" as its header format: its headers are the
+    questions' labels (with group labels before a separator), not their names."""
+    questions = [q for q in form.questions() if q.label[0]]
+    labels = {_key(label) for q in questions for label in q.label if label}
+    by_label = sum(
+        1
+        for header in table.header
+        if _key(header) in labels
+        or any(_key(header).endswith(f"{sep}{label}") for sep in "/.:-" for label in labels)
+    )
+    by_name = sum(1 for q in questions if match_column(table.header, q))
+    return by_label >= 3 and by_label > by_name
 
 
 class KoboImporter(LinkedImporter):
@@ -93,6 +117,19 @@ class KoboImporter(LinkedImporter):
 
     layout = LAYOUT
 
-    def tables(self, data: bytes, filename: str) -> tuple[Table, Table]:
-        main, members = _main_and_members(xlsx_tables(data, filename), filename)
+    def tables(self, data: bytes, filename: str, *, form, members_sheet: str = ""):
+        main, members = _main_and_members(
+            xlsx_tables(data, filename), filename, form=form, members_sheet=members_sheet
+        )
+        if labels_export(main, form):
+            raise TableError(
+                file_problem(
+                    filename,
+                    _(
+                        "This KoboToolbox export has the questions' labels as its headers. "
+                        "Download it again from Data → Downloads with “Value and header "
+                        "format: XML values and headers”."
+                    ),
+                )
+            )
         return without_hxl_row(main), without_hxl_row(members)

@@ -7,10 +7,11 @@ the rest (matching columns, reading answers, attaching members) is the same.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..records import Problem, Where
 from ..xlsform import HOUSEHOLD, MEMBER, Form
@@ -22,7 +23,9 @@ from .base import (
     Progress,
     TableInfo,
     bind,
+    column_map_problems,
     household_from_answers,
+    match_column,
     member_from_answers,
     missing_required,
     needs_mapping,
@@ -30,7 +33,7 @@ from .base import (
     submission_id,
     unmatched_warnings,
 )
-from .tables import Table, TableError, prefetch
+from .tables import Table, TableError, file_problem, prefetch
 
 PROGRESS_EVERY = 5000
 
@@ -43,6 +46,62 @@ class Layout:
     uuid: tuple[str, ...]  # columns with the submission's id, the first found is used
     submitted: tuple[str, ...]  # columns with the submission time
     uuid_named: str  # the id column named in a problem when none is found
+    # The review a server's reviewer gave a submission, and the values that keep it out.
+    review: tuple[str, ...] = ()
+    refused: frozenset[str] = frozenset()
+    submitter: tuple[str, ...] = ()  # columns naming who submitted
+
+
+# The column-matching key that names the members' sheet when a file has several repeats.
+MEMBERS_SHEET = "members_sheet"
+
+
+def members_table(
+    repeats: list[Table], *, form: Form, chosen: str, named: Callable[[Table], bool]
+) -> Table | None:
+    """The repeat table that holds the household's people.
+
+    The one the person importing chose; else Berdaya's own (`anggota`); else the only one;
+    else the one whose columns match the most member questions (name, sex, relation...),
+    when one clearly does. None when it cannot be told: the caller asks."""
+    if chosen:
+        return next((t for t in repeats if t.name == chosen), None)
+    own = [t for t in repeats if named(t)]
+    if own:
+        return own[0]
+    if len(repeats) == 1:
+        return repeats[0]
+    questions = [q for q in form.questions() if q.level == MEMBER]
+
+    def score(table: Table) -> int:
+        return sum(1 for q in questions if match_column(table.header, q))
+
+    ranked = sorted(repeats, key=score, reverse=True)
+    if ranked and score(ranked[0]) and (len(ranked) == 1 or score(ranked[0]) > score(ranked[1])):
+        return ranked[0]
+    return None
+
+
+def no_members_table(filename: str, repeats: list[Table], chosen: str, hint: str) -> TableError:
+    sheets = ", ".join(f"“{t.name}”" for t in repeats) or "—"
+    if chosen:
+        reason = _(
+            "“%(sheet)s” is not a repeat sheet of this file; its repeat sheets are: %(sheets)s."
+        ) % {"sheet": chosen, "sheets": sheets}
+    else:
+        reason = _(
+            "%(hint)s The file's repeat sheets are %(sheets)s: say which holds the household "
+            "members (“%(key)s” in the column matching)."
+        ) % {"hint": hint, "sheets": sheets, "key": MEMBERS_SHEET}
+    return TableError(file_problem(filename, reason))
+
+
+def review_key(value) -> str:
+    """A review status as written in any export: "Not Approved", "validation_status_not_approved",
+    "not_approved" and "rejected" become "not approved" / "rejected"."""
+    text = values.text(value).lower().replace("_", " ").replace("-", " ")
+    text = text.removeprefix("validation status ")
+    return " ".join(text.split())
 
 
 def _first(header, names) -> str:
@@ -79,6 +138,7 @@ def assemble(
     column_map: Mapping[str, str] | None,
     village_code: str,
     progress: Progress | None,
+    include_rejected: bool = False,
 ) -> ParseResult:
     fields = importer.fields(form)
     household_questions = [q for q in fields if q.level == HOUSEHOLD]
@@ -94,6 +154,8 @@ def assemble(
     result.unmatched = household_unmatched + member_unmatched
     uuid_column = _first(main.header, layout.uuid)
     submitted_column = _first(main.header, layout.submitted)
+    review_column = "" if include_rejected else _first(main.header, layout.review)
+    submitter_column = _first(main.header, layout.submitter)
     result.column_names = {
         **{b.key: b.column for b in (*household_bindings, *member_bindings)},
         "members": members.name,
@@ -110,6 +172,7 @@ def assemble(
         structural.append(_missing_column(members, layout.parent, layout.tool))
     if not uuid_column:
         structural.append(_missing_column(main, layout.uuid_named, layout.tool))
+    structural += column_map_problems(column_map, fields, [main, members])
     if structural:
         result.errors = structural
         return result
@@ -128,6 +191,10 @@ def assemble(
     header = main.header
     key_index, uuid_index = header.index(layout.key), header.index(uuid_column)
     submitted_index = header.index(submitted_column) if submitted_column else -1
+    review_index = header.index(review_column) if review_column else -1
+    submitter_index = header.index(submitter_column) if submitter_column else -1
+    # Submissions a reviewer refused, by their key (their members are left out with them).
+    refused: dict[str, str] = {}
     total = main.size + members.size
     by_key = {}
     errors = result.errors
@@ -136,11 +203,23 @@ def assemble(
     # The members' sheet is read meanwhile in another process when it is large.
     member_rows = prefetch(members, _positions(member_bindings, parent_index))
     for number, row in main.rows(
-        _positions(household_bindings, key_index, uuid_index, submitted_index)
+        _positions(
+            household_bindings,
+            key_index,
+            uuid_index,
+            submitted_index,
+            review_index,
+            submitter_index,
+        )
     ):
         where = Where(number, main.name)
         width = len(row)
         key = values.text(row[key_index]) if key_index < width else ""
+        if 0 <= review_index < width and key:
+            review = review_key(row[review_index])
+            if review in layout.refused:
+                refused[key] = values.text(row[review_index])
+                continue
         answers = read_answers(row, household_bindings, where, errors)
         if not key:
             errors.append(Problem(number, main.name, layout.key, "", _("This cell is empty.")))
@@ -164,6 +243,8 @@ def assemble(
             uuid=submission_id(row[uuid_index]) if uuid_index < width else "",
             at=values.timestamp(row[submitted_index]) if 0 <= submitted_index < width else None,
         )
+        if 0 <= submitter_index < width:
+            record.submitted_by = values.text(row[submitter_index])[:150]
         by_key[key] = record
         result.records.append(record)
         read += 1
@@ -173,6 +254,8 @@ def assemble(
         where = Where(number, members.name)
         parent = values.text(row[parent_index]) if parent_index < len(row) else ""
         record = by_key.get(parent)
+        if record is None and parent in refused:
+            continue
         if record is None:
             errors.append(
                 Problem(
@@ -191,7 +274,28 @@ def assemble(
         if progress and total and read % PROGRESS_EVERY == 0:
             progress(min(1.0, read / total))
     result.rows = read
+    if refused:
+        result.warnings.append(_refused_warning(main.name, review_column, refused, layout.tool))
     return result
+
+
+def _refused_warning(sheet: str, column: str, refused: Mapping[str, str], tool: str) -> Problem:
+    statuses = ", ".join(sorted({f"“{status}”" for status in refused.values()}))
+    return Problem(
+        0,
+        sheet,
+        column,
+        "",
+        ngettext(
+            "%(count)d submission was left out: a reviewer in %(tool)s marked it %(statuses)s. "
+            "To import it anyway, tick “Also import submissions a reviewer refused”.",
+            "%(count)d submissions were left out: a reviewer in %(tool)s marked them "
+            "%(statuses)s. To import them anyway, tick “Also import submissions a reviewer "
+            "refused”.",
+            len(refused),
+        )
+        % {"count": len(refused), "tool": tool, "statuses": statuses},
+    )
 
 
 class LinkedImporter(Importer):
@@ -200,7 +304,9 @@ class LinkedImporter(Importer):
     layout: Layout
 
     @abstractmethod
-    def tables(self, data: bytes, filename: str) -> tuple[Table, Table]:
+    def tables(
+        self, data: bytes, filename: str, *, form: Form, members_sheet: str = ""
+    ) -> tuple[Table, Table]:
         """The submissions' table and the members' table (TableError if either is missing)."""
 
     def parse(
@@ -212,18 +318,23 @@ class LinkedImporter(Importer):
         column_map: Mapping[str, str] | None = None,
         village_code: str = "",
         progress: Progress | None = None,
+        include_rejected: bool = False,
     ) -> ParseResult:
         try:
-            main, members = self.tables(data, filename)
+            chosen = (column_map or {}).get(MEMBERS_SHEET, "")
+            # A matching that only names the sheet still lets the columns be found by name.
+            column_map = {k: v for k, v in (column_map or {}).items() if k != MEMBERS_SHEET}
+            main, members = self.tables(data, filename, form=form, members_sheet=chosen)
             return assemble(
                 self,
                 main,
                 members,
                 layout=self.layout,
                 form=form,
-                column_map=column_map,
+                column_map=column_map or None,
                 village_code=village_code,
                 progress=progress,
+                include_rejected=include_rejected,
             )
         except TableError as exc:  # an unreadable file, or a sheet that breaks off half-way
             return ParseResult(errors=[exc.problem])

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from ..xlsform import MEMBERS_REPEAT
-from .linked import Layout, LinkedImporter
+from .linked import Layout, LinkedImporter, members_table, no_members_table
 from .tables import Table, TableError, file_problem, zip_csv_tables
 
 LAYOUT = Layout(
@@ -23,10 +23,16 @@ LAYOUT = Layout(
     uuid=("KEY", "meta-instanceID", "instanceID"),
     submitted=("SubmissionDate",),
     uuid_named="KEY",
+    # Central's review states: received (blank), hasIssues, edited, approved, rejected.
+    review=("ReviewState",),
+    refused=frozenset({"rejected"}),
+    submitter=("SubmitterName",),
 )
 
 
-def _main_and_members(tables: list[Table], filename: str) -> tuple[Table, Table]:
+def _main_and_members(
+    tables: list[Table], filename: str, *, form, members_sheet: str = ""
+) -> tuple[Table, Table]:
     mains = [t for t in tables if t.has(LAYOUT.key) and not t.has(LAYOUT.parent)]
     repeats = [t for t in tables if t.has(LAYOUT.parent)]
     if not mains:
@@ -40,21 +46,22 @@ def _main_and_members(tables: list[Table], filename: str) -> tuple[Table, Table]
                 % {"column": LAYOUT.key, "parent": LAYOUT.parent},
             )
         )
-    named = [t for t in repeats if t.name.lower().endswith(f"-{MEMBERS_REPEAT}.csv")]
-    if named:
-        members = named[0]
-    elif len(repeats) == 1:
-        members = repeats[0]
-    else:
-        raise TableError(
-            file_problem(
-                filename,
-                _(
-                    "The zip has no CSV for the household members: ODK Central names it "
-                    "“<form>-%(repeat)s.csv”, with a %(column)s column."
-                )
-                % {"repeat": MEMBERS_REPEAT, "column": LAYOUT.parent},
+    members = members_table(
+        repeats,
+        form=form,
+        chosen=members_sheet,
+        named=lambda t: t.name.lower().endswith(f"-{MEMBERS_REPEAT}.csv"),
+    )
+    if members is None:
+        raise no_members_table(
+            filename,
+            repeats,
+            members_sheet,
+            _(
+                "The zip has no CSV for the household members: ODK Central names it "
+                "“<form>-%(repeat)s.csv”, with a %(column)s column."
             )
+            % {"repeat": MEMBERS_REPEAT, "column": LAYOUT.parent},
         )
     main = next((t for t in mains if t.has("SubmissionDate")), mains[0])
     return main, members
@@ -65,5 +72,7 @@ class OdkImporter(LinkedImporter):
 
     layout = LAYOUT
 
-    def tables(self, data: bytes, filename: str) -> tuple[Table, Table]:
-        return _main_and_members(zip_csv_tables(data, filename), filename)
+    def tables(self, data: bytes, filename: str, *, form, members_sheet: str = ""):
+        return _main_and_members(
+            zip_csv_tables(data, filename), filename, form=form, members_sheet=members_sheet
+        )

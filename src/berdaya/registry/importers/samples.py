@@ -15,7 +15,7 @@ import io
 import random
 import uuid
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from ..records import MemberRecord, Where
@@ -258,10 +258,13 @@ def kobo_xlsx(
     *,
     group_paths: bool = True,
     separator: str = "/",
+    review: Callable[[ImportedHousehold], str | None] = lambda record: None,
+    submitter: Callable[[ImportedHousehold], str | None] = lambda record: None,
 ) -> bytes:
     """A KoboToolbox XLSX export ("XML values and headers", select-multiple both ways).
 
-    `separator` is the export's "group separator" option (formpack's `group_sep`)."""
+    `separator` is the export's "group separator" option (formpack's `group_sep`);
+    `review` and `submitter` give a submission's `_validation_status` and `_submitted_by`."""
     household, member_questions = _split(form)
     main_columns = _columns(household, form, sep=separator, paths=group_paths, kobo=True)
     member_columns = _columns(member_questions, form, sep=separator, paths=group_paths, kobo=True)
@@ -289,8 +292,9 @@ def kobo_xlsx(
                 submitted,
                 *_render(main_columns, _household_answer, record),
                 f"uuid:{record.uuid}",
-                *(100000 + index, record.uuid, submitted, None, None, "submitted_via_web"),
-                *(None, "vBerdaya", None, index),
+                *(100000 + index, record.uuid, submitted, review(record), None),
+                "submitted_via_web",
+                *(submitter(record), "vBerdaya", None, index),
             ]
         )
         for member in record.members:
@@ -400,8 +404,16 @@ def _csv(rows: Iterable[list]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def odk_zip(records: Iterable[ImportedHousehold], form: Form, *, group_paths: bool = True) -> bytes:
-    """An ODK Central CSV zip export (`<form>.csv` and `<form>-anggota.csv`)."""
+def odk_zip(
+    records: Iterable[ImportedHousehold],
+    form: Form,
+    *,
+    group_paths: bool = True,
+    review: Callable[[ImportedHousehold], str | None] = lambda record: None,
+    submitter: Callable[[ImportedHousehold], str | None] = lambda record: None,
+) -> bytes:
+    """An ODK Central CSV zip export (`<form>.csv` and `<form>-anggota.csv`); `review` and
+    `submitter` give a submission's `ReviewState` and `SubmitterName`."""
     household, member_questions = _split(form)
     main_columns = _columns(household, form, sep="-", paths=group_paths, kobo=False)
     member_columns = _columns(member_questions, form, sep="-", paths=False, kobo=False)
@@ -420,7 +432,7 @@ def odk_zip(records: Iterable[ImportedHousehold], form: Form, *, group_paths: bo
             [
                 submitted,
                 *_render(main_columns, _household_answer, record),
-                *(key, key, 7, "pendamping", 0, 0, None, None, None, 0, "2026.1"),
+                *(key, key, 7, submitter(record), 0, 0, None, review(record), None, 0, "2026.1"),
             ]
         )
         for position, member in enumerate(record.members, start=1):

@@ -31,6 +31,7 @@ from .base import (
     Progress,
     TableInfo,
     bind,
+    column_map_problems,
     household_from_answers,
     member_from_answers,
     missing_required,
@@ -91,6 +92,7 @@ class TemplateImporter(Importer):
         column_map: Mapping[str, str] | None = None,
         village_code: str = "",
         progress: Progress | None = None,
+        include_rejected: bool = False,  # a template has no reviews
     ) -> ParseResult:
         try:
             table = _table(data, filename)
@@ -116,6 +118,9 @@ class TemplateImporter(Importer):
             "members": table.name
         }
         result.column_names["uuid"] = result.column_names.get("household_id", HOUSEHOLD_ID.name)
+        result.errors = column_map_problems(column_map, fields, [table])
+        if result.errors:
+            return result
         if needs_mapping(result.unmatched, column_map):
             result.mapping_needed = True
             return result

@@ -202,3 +202,50 @@ def test_a_bad_columns_file_is_refused(demo, households, tmp_path, content):
         _run(path, columns=str(columns))
     assert caught.value.returncode == 2 and "columns.json" in str(caught.value)
     assert _counts() == before
+
+
+def _other_form(households, tmp_path):
+    rows = template_rows(households, form_build())
+    rows[0][rows[0].index("nama")] = "Nama Lengkap"
+    path = tmp_path / "other-form.csv"
+    path.write_bytes(_csv(rows))
+    return path
+
+
+def test_the_proposal_lists_the_files_sheets_and_columns(demo, households, tmp_path):
+    path = _other_form(households, tmp_path)
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_households",
+            str(path),
+            source="template",
+            village=GIRISEKAR,
+            user=FACILITATOR,
+            stdout=StringIO(),
+            stderr=err,
+        )
+    assert "Sheet “other-form.csv”:" in err.getvalue()
+    assert "Nama Lengkap" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("matching", "message"),
+    [
+        ({"name": "Nama Lenkap"}, "“Nama Lenkap”, given for “name”, is not a column of this file"),
+        ({"nama_lengkap": "Nama Lengkap"}, "“nama_lengkap” is not a field Berdaya reads"),
+    ],
+)
+def test_a_matching_that_names_what_is_not_there_is_refused(
+    demo, households, tmp_path, matching, message
+):
+    path = _other_form(households, tmp_path)
+    columns = tmp_path / "columns.json"
+    columns.write_text(json.dumps({"name": "Nama Lengkap", **matching}), encoding="utf-8")
+    before = _counts()[:2]
+    with pytest.raises(CommandError):
+        _run(path, columns=str(columns))
+    job = ImportJob.objects.latest("pk")
+    assert job.status == ImportJob.Status.FAILED
+    assert any(message in problem["reason"] for problem in job.errors)
+    assert _counts()[:2] == before

@@ -149,6 +149,8 @@ def test_every_survey_answer_of_the_model_is_read_written_and_shown():
     from berdaya.registry.models import HouseholdSurvey
     from berdaya.registry.records import SURVEY_FIELDS
 
-    bookkeeping = {"id", "household", "surveyed_on", "surveyed_by", "extra", "created_at"}
+    bookkeeping = {
+        *("id", "household", "surveyed_on", "surveyed_by", "enumerator", "extra", "created_at"),
+    }
     answers = {f.name for f in HouseholdSurvey._meta.concrete_fields if f.name not in bookkeeping}
     assert set(SURVEY_FIELDS) == answers

@@ -43,11 +43,18 @@ class Command(BerdayaCommand):
             help="The organisation's name, when the user works for more than one there.",
         )
         parser.add_argument(
+            "--include-rejected",
+            action="store_true",
+            help="Also import submissions a reviewer refused (Kobo Not Approved, ODK rejected).",
+        )
+        parser.add_argument(
             "--columns",
             help="A JSON file {field: column} for a form other than Berdaya's own.",
         )
 
-    def handle(self, *args, file, source, village, user, organisation, columns, **options):
+    def handle(
+        self, *args, file, source, village, user, organisation, columns, include_rejected, **options
+    ):
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("There is no file %(file)s.") % {"file": path}, returncode=2)
@@ -65,6 +72,7 @@ class Command(BerdayaCommand):
                 source=source,
                 uploaded_file=File(handle, name=path.name),
                 column_map=self._columns(columns),
+                include_rejected=include_rejected,
                 queue=False,
             )
         job = import_job_run(job.pk)
@@ -130,7 +138,16 @@ class Command(BerdayaCommand):
         if job.status == ImportJob.Status.NEEDS_MAPPING:
             # The matching the web page would propose, as a file to correct and pass back.
             fields = import_job_fields(job)
+            # What the file holds, so the matching can be corrected without opening it.
+            for table in (job.file_columns or {}).values():
+                self.stderr.write(
+                    _("Sheet “%(sheet)s”: %(columns)s")
+                    % {"sheet": table.get("sheet", ""), "columns": ", ".join(table["columns"])}
+                )
             proposal = {field.key: field.suggested for field in fields}
+            tables = job.file_columns or {}
+            if "member" in tables and tables["member"]["sheet"] != tables["household"]["sheet"]:
+                proposal["members_sheet"] = tables["member"]["sheet"]
             self.stdout.write(json.dumps(proposal, ensure_ascii=False, indent=2))
             missing = sorted(f.key for f in fields if f.required and not f.suggested)
             raise CommandError(
