@@ -44,6 +44,8 @@ def _pages(demo) -> list[str]:
         reverse("registry:household-detail", args=[household.pk]),
         reverse("registry:person-detail", args=[person.pk]),
         reverse("registry:household-export"),
+        reverse("registry:village-analysis-export", args=[GIRISEKAR]),
+        reverse("registry:programme-analysis-export", args=[programme]),
         reverse("registry:import-list"),
         reverse("areas:village-detail", args=[GIRISEKAR]),
         reverse("facilitation:activity-list"),

@@ -372,3 +372,272 @@ def _log(user, counts: dict[int, int], *, level, identified, purpose) -> None:
             row_count=rows,
             purpose=purpose.strip()[:200],
         )
+
+
+# -- analysis exports --------------------------------------------------------------------------
+#
+# For analysts who rerun the figures themselves (`berdaya analyze mpi`, see docs/analysis.md):
+# the household table exactly as `indicators.household_table` gives it — the table the stored
+# figures are computed from — and the results the village profile shows, computed from that
+# same table by the same functions (`indicators.poverty`, `mpi_summary`, `figures._coverage`),
+# plus the censored and uncensored headcounts. CSV and Parquet come as a ZIP of two files;
+# XLSX as one workbook with the households on its first sheet (the CLI reads the first sheet).
+
+PARQUET = "parquet"
+ANALYSIS_FORMATS = (CSV, XLSX, PARQUET)
+ANALYSIS_FIELD = "analysis"  # PersonalDataAccess.field: which kind of export it was
+# Columns that name or locate a household. `household_table` has none of them today; should
+# it ever gain one, a de-identified export still leaves it out.
+DIRECT_IDENTIFIERS = frozenset(
+    {"name", "head_name", "nik", "kk", "address", "rt", "latitude", "longitude", "gps"}
+)
+# Added to an identified export, after the table's own columns.
+ANALYSIS_IDENTIFIED = ("household", "rt", "head_name", "kk", "address", "latitude", "longitude")
+RESULT_COLUMNS = ("village_code", "figure", "indicator", "value")
+# `berdaya analyze mpi` with the options the stored figures use (indicators._measure).
+RERUN_OPTIONS = "--weight household_size --missing reweight --by village_code"
+
+
+@dataclass(frozen=True)
+class AnalysisTables:
+    households: pd.DataFrame
+    results: pd.DataFrame
+
+
+def analysis_tables(
+    households: QuerySet[Household], *, identified: bool = False, today=None
+) -> AnalysisTables:
+    """The household table of `households` (already scoped: one organisation's active
+    households) and its results, per village; with more than one village (a programme)
+    also for all of them together (`village_code` empty)."""
+    today = today or timezone.localdate()
+    table = indicators.household_table(households, today=today)
+    results = _analysis_results(table, organisation_ids=sorted(set(table["organisation_id"])))
+    return AnalysisTables(_analysis_households(table, identified=identified), results)
+
+
+def _analysis_households(table: pd.DataFrame, *, identified: bool) -> pd.DataFrame:
+    frame = table.drop(columns=[c for c in table.columns if c in DIRECT_IDENTIFIERS])
+    if not identified:
+        # The same pseudonym as the CSV/XLSX export's `household` column, so files join.
+        frame["household_id"] = [pseudonym(HOUSEHOLDS, int(pk)) for pk in frame["household_id"]]
+        return frame.reset_index(drop=True)
+    keys = [int(pk) for pk in frame["household_id"]]
+    rows = {
+        h.pk: h
+        for h in Household.objects.filter(pk__in=keys).only(
+            "pk", "rt", "kk", "kk_hash", "address", "latitude", "longitude"
+        )
+    }
+    heads = dict(
+        Person.objects.filter(
+            household_id__in=keys, status=Person.Status.PRESENT, relation=Person.Relation.HEAD
+        )
+        .order_by("-pk")
+        .values_list("household_id", "name")
+    )
+    frame["household"] = [pseudonym(HOUSEHOLDS, pk) for pk in keys]
+    frame["rt"] = [rows[pk].rt for pk in keys]
+    frame["head_name"] = [heads.get(pk, "") for pk in keys]
+    frame["kk"] = [rows[pk].kk for pk in keys]
+    frame["address"] = [rows[pk].address for pk in keys]
+    frame["latitude"] = pd.array([rows[pk].latitude for pk in keys], dtype="Float64")
+    frame["longitude"] = pd.array([rows[pk].longitude for pk in keys], dtype="Float64")
+    return frame.reset_index(drop=True)
+
+
+def _analysis_results(table: pd.DataFrame, *, organisation_ids: list[int]) -> pd.DataFrame:
+    from . import figures  # the coverage the village profile stores
+
+    codes = sorted(set(table["village_code"]))
+    scopes = [(code, table[table["village_code"] == code]) for code in codes]
+    if len(codes) > 1:
+        scopes.append((None, table))
+    rows: list[tuple] = []
+    for code, part in scopes:
+        part = part.reset_index(drop=True)
+        statuses = indicators.poverty(part)
+        summary = indicators.mpi_summary(part, statuses)
+        rows += [(code, "households", None, summary.households)]
+        rows += [(code, "households_unknown", None, summary.unknown)]
+        rows += [(code, f"households_{k}", None, n) for k, n in summary.by_status.items()]
+        rows += [(code, name, None, value) for name, value in _hamo(summary)]
+        rows += [(code, kind, name, value) for kind, name, value in _headcounts(part)]
+        rows += [(code, "contribution", k, v) for k, v in summary.contributions.items()]
+        for organisation_id in organisation_ids:
+            coverage = figures._coverage(organisation_id, part, statuses)
+            for scheme, counts in coverage.items():
+                rows += [(code, f"coverage_{key}", scheme, n) for key, n in counts.items()]
+    frame = pd.DataFrame.from_records(rows, columns=list(RESULT_COLUMNS))
+    frame["village_code"] = frame["village_code"].astype("string")
+    frame["indicator"] = frame["indicator"].astype("string")
+    frame["value"] = pd.array([_plain(v) for v in frame["value"]], dtype="Float64")
+    return frame
+
+
+def _hamo(summary: indicators.MPISummary) -> list[tuple[str, float | None]]:
+    return [("H", summary.headcount), ("A", summary.intensity), ("M0", summary.mpi)]
+
+
+def _headcounts(table: pd.DataFrame) -> list[tuple[str, str, float]]:
+    """Each indicator's censored and uncensored headcount (shares of people), from the
+    measure the stored figures use."""
+    frame = indicators._mpi_input(table)
+    if frame.empty:
+        return []
+    measure = indicators._measure()
+    long = indicators.cached(
+        "headcounts",
+        frame,
+        lambda: indicators.to_pandas(measure.compute(frame).overall_indicators),
+    )
+    rows = []
+    for row in long.itertuples(index=False):
+        rows.append(("censored_headcount", row.indicator, _plain(row.censored_headcount)))
+        rows.append(("uncensored_headcount", row.indicator, _plain(row.uncensored_headcount)))
+    return rows
+
+
+def analysis_files(tables: AnalysisTables, *, file_format: str, readme: str) -> tuple[bytes, str]:
+    """The two tables as one download: an XLSX workbook, or a ZIP of CSV or Parquet files."""
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from berdaya.analysis.poverty import write_table
+
+    with tempfile.TemporaryDirectory(prefix="berdaya-analysis-") as folder:
+        if file_format == XLSX:
+            path = Path(folder) / "analysis.xlsx"
+            write_table({"households": tables.households, "results": tables.results}, path)
+            return path.read_bytes(), XLSX_TYPE
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, frame in (("households", tables.households), ("results", tables.results)):
+                path = Path(folder) / f"{name}.{file_format}"
+                write_table(frame, path)
+                archive.write(path, path.name)
+            archive.writestr("README.txt", readme)
+        return buffer.getvalue(), "application/zip"
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def rerun_command(file_format: str) -> str:
+    """The documented command that reruns the MPI on the export (docs/analysis.md)."""
+    source = "analysis.xlsx" if file_format == XLSX else f"households.{file_format}"
+    return f"berdaya analyze mpi {source} {RERUN_OPTIONS} --units units.parquet --out mpi.csv"
+
+
+def analysis_export(
+    *,
+    user,
+    households: QuerySet[Household],
+    scope: str,
+    file_format: str = PARQUET,
+    identified: bool = False,
+    purpose: str = "",
+) -> ExportFile:
+    """The analysis export of `households` (one organisation's active households of a village
+    or a programme, already scoped to the user); `scope` names it in the file name and the
+    log ("34.03.06.2002", "programme-7"). Logged per organisation in PersonalDataAccess."""
+    if file_format not in ANALYSIS_FORMATS:
+        raise ValidationFailed(_("Choose CSV, Excel (XLSX) or Parquet."), field="file_format")
+    if not any(g.personal for g in grants_for(user)):
+        raise PermissionDenied(_("Your role shows aggregate figures only."))
+    if identified:
+        if not any(g.role in {Role.ADMIN, Role.MANAGER} for g in grants_for(user)):
+            raise PermissionDenied(
+                _("Only managers and administrators can export names and NIK/KK.")
+            )
+        if len(purpose.strip()) < 5:
+            raise ValidationFailed(_("Say why you need names and NIK/KK."), field="purpose")
+        households = households.filter(_managed(user))
+    today = timezone.localdate()
+    with read_snapshot():
+        tables = analysis_tables(households, identified=identified, today=today)
+        counts = _counts(households, level=HOUSEHOLDS)
+    readme = _readme(file_format, identified=identified, today=today)
+    content, content_type = analysis_files(tables, file_format=file_format, readme=readme)
+    with transaction.atomic():
+        _log_analysis(user, counts, scope=scope, identified=identified, purpose=purpose)
+    kind = "identitas" if identified else "anonim"
+    extension = XLSX if file_format == XLSX else f"{file_format}.zip"
+    filename = f"berdaya-analisis-{scope.replace('.', '')}-{kind}-{today:%Y%m%d}.{extension}"
+    return ExportFile(filename, content_type, content, len(tables.households))
+
+
+def _readme(file_format: str, *, identified: bool, today) -> str:
+    privacy = (
+        "IDENTIFIED: names, KK, RT, address and GPS points of households. Keep it safe."
+        if identified
+        else "De-identified: no names, NIK, KK, address or GPS; household_id is a pseudonym."
+    )
+    return (
+        f"Berdaya analysis export, {today.isoformat()}.\n{privacy}\n\n"
+        "households: the household table the village figures are computed from.\n"
+        "results: those figures (village_code empty: all villages together).\n\n"
+        "Rerun the MPI (see docs/analysis.md, 'Rerunning the figures of an export'):\n\n"
+        f"    {rerun_command(file_format)}\n"
+    )
+
+
+def _log_analysis(user, counts: dict[int, int], *, scope, identified, purpose) -> None:
+    action = (
+        PersonalDataAccess.Action.EXPORT_IDENTIFIED
+        if identified
+        else PersonalDataAccess.Action.EXPORT
+    )
+    organisations = counts or {g.organisation_id: 0 for g in grants_for(user)[:1]}
+    for organisation_id, rows in sorted(organisations.items()):
+        PersonalDataAccess.objects.create(
+            user=user,
+            organisation_id=organisation_id,
+            action=action,
+            object_type="household",
+            object_id=scope[:40],
+            field=ANALYSIS_FIELD,
+            row_count=rows,
+            purpose=purpose.strip()[:200],
+        )
+
+
+def village_export_organisation(user, village_code: str, preferred: int | None = None):
+    """Whose registry a village's analysis export holds: the workspace's organisation if the
+    user may see its households there, else the first such organisation (as the village
+    profile chooses whose figures to show); None for a viewer."""
+    candidates = sorted(
+        g.organisation_id
+        for g in grants_for(user)
+        if g.personal and village_code in g.village_codes
+    )
+    if preferred in candidates:
+        return preferred
+    return candidates[0] if candidates else None
+
+
+def village_analysis_households(
+    user, *, village_code: str, organisation_id: int | None
+) -> QuerySet[Household]:
+    """The active households of one organisation in one village that `user` may see: the
+    households the village's stored figures count."""
+    from .selectors import households_visible_to
+
+    if organisation_id is None:
+        return Household.objects.none()
+    return households_visible_to(user).filter(
+        organisation_id=organisation_id, village_id=village_code, status=Household.Status.ACTIVE
+    )
+
+
+def programme_analysis_households(user, *, programme) -> QuerySet[Household]:
+    """The active households of the programme's organisation in the programme's villages
+    that `user` may see (a facilitator: their own villages of it)."""
+    from .selectors import households_visible_to
+
+    return households_visible_to(user).filter(
+        organisation_id=programme.organisation_id,
+        village_id__in=programme.villages.values("code"),
+        status=Household.Status.ACTIVE,
+    )

@@ -662,3 +662,36 @@ class RegisterHouseholdForm(BerdayaForm):
 
 def target_key(organisation, village) -> str:
     return f"{organisation.pk}:{village.code}"
+
+
+class AnalysisExportForm(BerdayaForm):
+    """The analysis export of a village or programme (`exports.analysis_export`)."""
+
+    FORMATS = [
+        ("parquet", _("Parquet (for DuckDB, PostgreSQL, Spark)")),
+        ("csv", "CSV"),
+        ("xlsx", "Excel (XLSX)"),
+    ]
+
+    file_format = forms.ChoiceField(
+        label=_("File"),
+        choices=FORMATS,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose CSV, Excel (XLSX) or Parquet.")},
+    )
+    identified = forms.BooleanField(
+        label=_("With names, KK, address and GPS (managers and administrators only)"),
+        required=False,
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        required=False,
+        max_length=200,
+        help_text=_("Required with names and KK; recorded with your name."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("identified") and len((data.get("purpose") or "").strip()) < 5:
+            self.add_error("purpose", _("Say why you need names and NIK/KK."))
+        return data

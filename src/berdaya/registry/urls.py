@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_imports, views_questions, views_register
+from . import views, views_analysis, views_imports, views_questions, views_register
 
 app_name = "registry"
 
@@ -36,6 +36,17 @@ urlpatterns = [
     path("rumah-tangga/<int:household_id>/gabung/", views.household_merge, name="household-merge"),
     path("rumah-tangga/<int:household_id>/persetujuan/", views.consent_add, name="consent-add"),
     path("persetujuan/<int:consent_id>/tarik/", views.consent_withdraw, name="consent-withdraw"),
+    # Analysis exports: the household table and its figures, for analysts.
+    path(
+        "desa/<str:village_code>/ekspor-analisis/",
+        views_analysis.village_analysis_export,
+        name="village-analysis-export",
+    ),
+    path(
+        "program/<int:programme_id>/ekspor-analisis/",
+        views_analysis.programme_analysis_export,
+        name="programme-analysis-export",
+    ),
     path("warga/<int:person_id>/", views.person_detail, name="person-detail"),
     path("warga/<int:person_id>/nik/", views.person_nik_reveal, name="person-nik"),
     path("warga/<int:person_id>/keluar/", views.person_leave, name="person-leave"),

@@ -751,5 +751,8 @@ def household_export(request):
         "personal": personal,
         "may_identify": may_identify,
         "query": request.GET.urlencode(),
+        # The analysis exports (views_analysis): per village, and the workspace's programme.
+        "analysis_villages": selectors.personal_villages(request.user) if personal else [],
+        "analysis_programme": workspace_for(request).programme if personal else None,
     }
     return render(request, "registry/export.html", context, status=422 if form.errors else 200)
