@@ -214,9 +214,7 @@ class PovertyLineOverride(models.Model):
     province). Organisation data, not personal.
     """
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", models.CASCADE, related_name="+"
-    )
+    organisation = models.ForeignKey("organisations.Organisation", models.CASCADE, related_name="+")
     # A province ("34") or regency ("34.03") code of the Kemendagri list.
     area_code = models.CharField(_("province or regency"), max_length=5)
     year = models.PositiveSmallIntegerField(_("year"))

@@ -597,9 +597,7 @@ def programme_income(*, organisation_id: int, codes: Iterable[str]) -> dict:
     for the households' spending, the villages' lines from their rows)."""
     rows = village_rows(organisation_id=organisation_id, codes=codes)
     lines = {
-        row.village_id: row.figures["income"]["line"]
-        for row in rows
-        if row.figures.get("income")
+        row.village_id: row.figures["income"]["line"] for row in rows if row.figures.get("income")
     }
     stored = (
         HouseholdFigures.objects.filter(
@@ -615,10 +613,13 @@ def programme_income(*, organisation_id: int, codes: Iterable[str]) -> dict:
         for pk, code, size, expenditure in stored
         if expenditure is not None and size
     ]
-    households = sum(row.figures["income"]["households"] for row in rows if row.figures.get("income"))
-    frame = pd.DataFrame.from_records(
-        records, columns=["household_id", "village_code", "household_size", "expenditure_per_capita"]
-    ).astype({"household_id": "int64", "village_code": "string", "household_size": "int64"})
+    households = sum(
+        row.figures["income"]["households"] for row in rows if row.figures.get("income")
+    )
+    columns = ["household_id", "village_code", "household_size", "expenditure_per_capita"]
+    frame = pd.DataFrame.from_records(records, columns=columns).astype(
+        {"household_id": "int64", "village_code": "string", "household_size": "int64"}
+    )
     frame["expenditure_per_capita"] = frame["expenditure_per_capita"].astype("float64")
     result = {
         "households": households,

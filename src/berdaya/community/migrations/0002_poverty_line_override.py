@@ -6,31 +6,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('community', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("community", "0001_initial"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PovertyLineOverride',
+            name="PovertyLineOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_code', models.CharField(max_length=5, verbose_name='province or regency')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('amount', models.PositiveIntegerField(verbose_name='poverty line (Rp per person per month)')),
-                ('source', models.CharField(max_length=255, verbose_name='source')),
-                ('set_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
-                ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area_code", models.CharField(max_length=5, verbose_name="province or regency")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "amount",
+                    models.PositiveIntegerField(
+                        verbose_name="poverty line (Rp per person per month)"
+                    ),
+                ),
+                ("source", models.CharField(max_length=255, verbose_name="source")),
+                ("set_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'poverty line',
-                'verbose_name_plural': 'poverty lines',
-                'ordering': ['area_code', '-year'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'area_code', 'year'), name='poverty_line_once_per_area_year'), models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='poverty_line_positive', violation_error_message='The poverty line must be more than Rp 0.'), models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='poverty_line_year_plausible', violation_error_message='Give a year from 2000 to 2100.')],
+                "verbose_name": "poverty line",
+                "verbose_name_plural": "poverty lines",
+                "ordering": ["area_code", "-year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "area_code", "year"),
+                        name="poverty_line_once_per_area_year",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gt", 0)),
+                        name="poverty_line_positive",
+                        violation_error_message="The poverty line must be more than Rp 0.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
+                        name="poverty_line_year_plausible",
+                        violation_error_message="Give a year from 2000 to 2100.",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0006_merge_import_trace_stored_figures'),
+        ("registry", "0006_merge_import_trace_stored_figures"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='householdfigures',
-            name='monthly_expenditure',
+            model_name="householdfigures",
+            name="monthly_expenditure",
             field=models.BigIntegerField(blank=True, null=True),
         ),
     ]

@@ -138,9 +138,7 @@ def test_rebuild_equals_incremental_after_a_spending_answer_and_a_new_line(
             amount=620_000,
             source="BPS Kabupaten Gunungkidul, Maret 2025 (uji)",
         )
-    row = VillageRegistryFigures.objects.get(
-        organisation=demo.organisation, village_id=SIDOHARJO
-    )
+    row = VillageRegistryFigures.objects.get(organisation=demo.organisation, village_id=SIDOHARJO)
     assert not row.stale
     income = row.figures["income"]
     assert income["line"] == {
@@ -152,7 +150,8 @@ def test_rebuild_equals_incremental_after_a_spending_answer_and_a_new_line(
         "period": "",
     }
     assert income["P0"] > before.figures["income"]["P0"]  # a higher line, more people below
-    _assert_same(income, _analysis(_table(demo.organisation.pk, [SIDOHARJO]), {SIDOHARJO: 620_000}, by="dusun"))
+    table = _table(demo.organisation.pk, [SIDOHARJO])
+    _assert_same(income, _analysis(table, {SIDOHARJO: 620_000}, by="dusun"))
     _assert_equal_to_analysis_from_scratch()
     _assert_rebuild_equals_incremental()
 
@@ -186,9 +185,7 @@ def test_fgt_worked_example_of_haughton_and_khandker_through_the_registry(
     demo, django_capture_on_commit_callbacks
 ):
     organisation, manager = demo.organisation, demo.users["manajer"]
-    village = (
-        Village.objects.filter(code__startswith="34.01.").exclude(code__in=VILLAGES).first()
-    )
+    village = Village.objects.filter(code__startswith="34.01.").exclude(code__in=VILLAGES).first()
     programme_add_village(programme=demo.programme, village_code=village.code)
     forget_grants(manager)
     with django_capture_on_commit_callbacks(execute=True):
