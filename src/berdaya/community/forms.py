@@ -75,9 +75,11 @@ class PovertyLineForm(MarksInvalid, forms.Form):
         label=_("Poverty line (Rp per person per month)"),
         help_text=_("As BPS publishes it, e.g. 507001 for Jawa Tengah in March 2024."),
     )
+    # Not required here: the service says what a source is when it is missing.
     source = forms.CharField(
         label=_("Source"),
         max_length=255,
+        required=False,
         help_text=_("Where the figure comes from: the BPS release, its period and page."),
     )
 

@@ -19,7 +19,7 @@ from berdaya.core.access import village_codes_for
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.core.workspace import workspace_for
 from berdaya.organisations.models import Organisation
-from berdaya.registry.figures import INCOME_MIN_ANSWERS
+from berdaya.registry import figures as stored_figures
 from berdaya.registry.forms import show_error
 from berdaya.registry.indicators import INDICATOR_LABELS, PovertyStatus
 
@@ -82,7 +82,7 @@ def village_profile(request, village_code: str):
                 if key != PovertyStatus.UNKNOWN
             ],
             "contributions": contributions,
-            "income_minimum": INCOME_MIN_ANSWERS,
+            "income_minimum": stored_figures.INCOME_MIN_ANSWERS,
             "can_set_lines": bool(services.line_organisations(request.user)),
             "formulas": selectors.CAPITAL_FORMULAS,
             "institutions": selectors.institutions_of(user=request.user, village=village),
