@@ -24,6 +24,10 @@ assets                 owns at most one of radio, TV, phone, computer, bicycle,
                        motorcycle, refrigerator, animal cart, and no car
 =====================  ==========================================================
 
+Income poverty and inequality read ``monthly_expenditure`` (the latest survey's monthly
+spending, whole Rupiah) and ``expenditure_per_capita`` (that divided by the present
+members, as BPS measures welfare); ``dusun`` groups the Gini's decomposition.
+
 Scoping: the functions take a queryset of households that already went through the
 access rule (`selectors.households_visible_to` for rows, `selectors.households_for_figures`
 for aggregates); `household_table_for` does that for a user.
