@@ -114,3 +114,13 @@ def test_the_profile_says_when_too_few_households_answered(login, demo, monkeypa
     assert 'data-testid="income-not-enough"' in body
     assert 'data-testid="income"' not in body
     assert 'href="/komunitas/garis-kemiskinan/"' in body
+
+
+def test_the_programme_page_shows_income_poverty_over_all_its_villages(login, demo):
+    from berdaya.demo.community import VILLAGES
+
+    body = login("manajer").get(f"/program/{demo.programme.pk}/").content.decode()
+    stored = figures.programme_income(organisation_id=demo.organisation.pk, codes=VILLAGES)
+    assert 'data-testid="programme-income"' in body
+    assert f"{100 * stored['P0']:.1f}".replace(".", ",") + "%" in body
+    assert "240 dari 240 rumah tangga" in body
