@@ -223,3 +223,21 @@ def test_fgt_worked_example_of_haughton_and_khandker_through_the_registry(
     assert income["P2"] == pytest.approx(0.0136)
     # The two dusun's spending does not overlap (100-110 and 150-160): no overlap term.
     assert income["decomposition"]["overlap"] == pytest.approx(0, abs=1e-12)
+
+
+def test_the_migration_fills_the_stored_spending_of_existing_households(demo):
+    import importlib
+
+    from django.apps import apps
+
+    from berdaya.registry.models import HouseholdFigures
+
+    expected = dict(HouseholdFigures.objects.values_list("household_id", "monthly_expenditure"))
+    assert any(value is not None for value in expected.values())
+    HouseholdFigures.objects.update(monthly_expenditure=None)
+    migration = importlib.import_module(
+        "berdaya.registry.migrations.0007_household_figures_spending"
+    )
+    migration.fill_spending(apps, None)
+    filled = dict(HouseholdFigures.objects.values_list("household_id", "monthly_expenditure"))
+    assert filled == expected
