@@ -252,7 +252,8 @@ def poverty_lines(request):
         areas=areas,
     )
     if request.method == "POST" and "remove" in request.POST:
-        line = lines.filter(pk=request.POST.get("remove", "").strip() or None).first()
+        remove = request.POST.get("remove", "").strip()
+        line = lines.filter(pk=int(remove)).first() if remove.isdigit() else None
         if line is None:
             raise Http404
         services.poverty_line_remove(user=request.user, line=line)

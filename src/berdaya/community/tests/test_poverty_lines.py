@@ -124,3 +124,16 @@ def test_the_programme_page_shows_income_poverty_over_all_its_villages(login, de
     assert 'data-testid="programme-income"' in body
     assert f"{100 * stored['P0']:.1f}".replace(".", ",") + "%" in body
     assert "240 dari 240 rumah tangga" in body
+
+
+def test_removing_a_line_of_another_organisation_or_nonsense_is_not_found(login, demo):
+    from berdaya.organisations.models import Organisation
+
+    other = Organisation.objects.create(name="Lain", kind=Organisation.Kind.NGO)
+    line = PovertyLineOverride.objects.create(
+        organisation=other, area_code="34", year=2025, amount=1, source="x"
+    )
+    client = login("manajer")
+    assert client.post(URL, {"remove": line.pk}).status_code == 404
+    assert client.post(URL, {"remove": "abc"}).status_code == 404
+    assert PovertyLineOverride.objects.filter(pk=line.pk).exists()
