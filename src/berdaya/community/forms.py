@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from berdaya.registry.forms import DATE, MarksInvalid
 
@@ -72,3 +73,26 @@ class CapitalItemForm(_ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.initial.setdefault("recorded_on", timezone.localdate())
+
+
+class PovertyLineForm(MarksInvalid, forms.Form):
+    """Parses a manager's poverty line; `services.poverty_line_set` checks its range and
+    source (one place for the rule, with the messages people read)."""
+
+    area_code = forms.ChoiceField(label=_("Province or regency"))
+    year = forms.IntegerField(label=_("Year"))
+    amount = forms.IntegerField(
+        label=_("Poverty line (Rp per person per month)"),
+        help_text=_("As BPS publishes it, e.g. 507001 for Jawa Tengah in March 2024."),
+    )
+    # Not required here: the service says what a source is when it is missing.
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=255,
+        required=False,
+        help_text=_("Where the figure comes from: the BPS release, its period and page."),
+    )
+
+    def __init__(self, *args, areas: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area_code"].choices = list(areas.items())

@@ -20,6 +20,8 @@ from berdaya.maps.geo import location_constraints
 
 FIRST_YEAR, LAST_YEAR = 1800, 2200
 YEAR = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+# BPS has published poverty lines since the 1970s; Berdaya's registries start this century.
+LINE_FIRST_YEAR, LINE_LAST_YEAR = 2000, 2100
 
 
 class Capital(models.TextChoices):
@@ -209,3 +211,53 @@ class CapitalItem(_VillageRecord):
 
     def __str__(self) -> str:
         return self.description
+
+
+class PovertyLineOverride(models.Model):
+    """An organisation's own poverty line for a province or regency and year.
+
+    Berdaya ships the BPS lines it knows (`berdaya.analysis.poverty.PovertyLines.bps`); a
+    full provincial table is not published in one place, and a regency's own line (BPS
+    publishes them per kabupaten) is closer to the village. A manager enters it with its
+    source; the village figures use it instead of the shipped line (regency before
+    province). Organisation data, not personal.
+    """
+
+    organisation = models.ForeignKey("organisations.Organisation", models.CASCADE, related_name="+")
+    # A province ("34") or regency ("34.03") code of the Kemendagri list.
+    area_code = models.CharField(_("province or regency"), max_length=5)
+    year = models.PositiveSmallIntegerField(_("year"))
+    # Whole Rupiah per person per month.
+    amount = models.PositiveIntegerField(_("poverty line (Rp per person per month)"))
+    source = models.CharField(_("source"), max_length=255)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["area_code", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "area_code", "year"],
+                name="poverty_line_once_per_area_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0),
+                name="poverty_line_positive",
+                violation_error_message=_("The poverty line must be more than Rp 0."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=LINE_FIRST_YEAR, year__lte=LINE_LAST_YEAR),
+                name="poverty_line_year_plausible",
+                violation_error_message=_("Give a year from 2000 to 2100."),
+            ),
+        ]
+        verbose_name = _("poverty line")
+        verbose_name_plural = _("poverty lines")
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.year}: {self.amount}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation": self.organisation_id}

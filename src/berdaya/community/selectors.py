@@ -113,6 +113,91 @@ class CapitalScore:
 
 
 @dataclass
+class IncomeFigures:
+    """Income poverty (FGT) and inequality (Gini) from the survey's monthly spending."""
+
+    households: int
+    answered: int  # households that gave their monthly spending
+    line: dict  # amount, year, source, area_code, own, period (`community.lines.LineUsed`)
+    P0: float | None = None  # share of people below the line (0-1)
+    P1: float | None = None  # poverty gap
+    P2: float | None = None  # poverty severity
+    gini: float | None = None
+    decomposition: dict | None = None  # by, within, between, overlap, groups
+
+    @property
+    def enough(self) -> bool:
+        return self.P0 is not None
+
+    @property
+    def answered_percent(self) -> int:
+        return round(100 * self.answered / self.households) if self.households else 0
+
+    def percent(self, value: float | None) -> float | None:
+        return None if value is None else 100 * value
+
+    @property
+    def P0_percent(self):
+        return self.percent(self.P0)
+
+    @property
+    def P1_percent(self):
+        return self.percent(self.P1)
+
+    @property
+    def P2_percent(self):
+        return self.percent(self.P2)
+
+    @property
+    def groups(self) -> list[dict]:
+        if not self.decomposition:
+            return []
+        return [
+            {
+                "label": name or _("No dusun recorded"),
+                "households": units,
+                "mean": mean,
+                "gini": gini,
+                "share": 100 * share,
+            }
+            for name, units, mean, gini, share in self.decomposition["groups"]
+        ]
+
+    def part_percent(self, name: str) -> float | None:
+        # Each part's share of the Gini, which is what a meeting can compare.
+        if not self.decomposition or not self.gini:
+            return None
+        return 100 * self.decomposition[name] / self.gini
+
+    @property
+    def within_percent(self):
+        return self.part_percent("within")
+
+    @property
+    def between_percent(self):
+        return self.part_percent("between")
+
+    @property
+    def overlap_percent(self):
+        return self.part_percent("overlap")
+
+
+def income_figures(stored_income: dict | None) -> IncomeFigures | None:
+    if not stored_income:
+        return None
+    return IncomeFigures(
+        households=stored_income.get("households", 0),
+        answered=stored_income.get("answered", 0),
+        line=stored_income.get("line") or {},
+        P0=stored_income.get("P0"),
+        P1=stored_income.get("P1"),
+        P2=stored_income.get("P2"),
+        gini=stored_income.get("gini"),
+        decomposition=stored_income.get("decomposition"),
+    )
+
+
+@dataclass
 class VillageFigures:
     households: int
     persons: int
@@ -128,6 +213,7 @@ class VillageFigures:
     mpi: indicators.MPISummary
     capitals: list[CapitalScore]
     computed_at: datetime.datetime | None = None  # when the stored figures were computed
+    income: IncomeFigures | None = None
     updating: bool = False  # the registry changed since; a background job is on it
 
 
@@ -209,6 +295,7 @@ def village_figures(
         ),
         capitals=capital_scores(user=user, village=village, parts=data.get("capital_parts", {})),
         computed_at=row.computed_at if row is not None else None,
+        income=income_figures(data.get("income")),
         updating=row is None or row.stale,
     )
 
@@ -363,3 +450,19 @@ def capital_scores(*, user, village: Village, parts: dict) -> list[CapitalScore]
         )
         for capital in Capital
     ]
+
+
+# -- poverty lines -----------------------------------------------------------------------------
+
+
+def poverty_lines_of(*, user, organisation_id: int) -> QuerySet:
+    """An organisation's own poverty lines, for its managers and administrators only
+    (organisation data; facilitators and viewers see the line used on the profile)."""
+    from .models import PovertyLineOverride
+    from .services import line_organisations
+
+    if organisation_id not in line_organisations(user):
+        return PovertyLineOverride.objects.none()
+    return PovertyLineOverride.objects.filter(organisation_id=organisation_id).select_related(
+        "set_by"
+    )

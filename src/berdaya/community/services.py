@@ -19,7 +19,7 @@ from berdaya.core.access import grants_for
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.organisations.models import Organisation
 
-from .models import CapitalItem, Institution, PastProgramme
+from .models import CapitalItem, Institution, PastProgramme, PovertyLineOverride
 
 
 def not_an_editor() -> PermissionDenied:
@@ -247,3 +247,99 @@ def community_record_delete(*, user, record: Institution | PastProgramme | Capit
     """Remove a record entered by mistake (the audit trail keeps what it said)."""
     _check(user, record)
     record.delete()
+
+
+# -- poverty lines -----------------------------------------------------------------------------
+
+
+def line_areas(user, *, organisation_id: int) -> dict[str, str]:
+    """The provinces and regencies an organisation works in, code -> name, for a manager's
+    poverty lines (its programmes' villages)."""
+    from berdaya.areas.models import Province, Regency
+    from berdaya.core.access import village_codes_for
+
+    from .lines import area_codes_of
+
+    codes = village_codes_for(user, organisation_id=organisation_id)
+    provinces = {area_codes_of(code)[0] for code in codes}
+    regencies = {area_codes_of(code)[1] for code in codes}
+    areas = {p.code: p.name.title() for p in Province.objects.filter(code__in=provinces)}
+    for regency in Regency.objects.filter(code__in=regencies).select_related("province"):
+        areas[regency.code] = f"{regency.name.title()} ({regency.province.name.title()})"
+    return dict(sorted(areas.items()))
+
+
+def line_organisations(user) -> list[int]:
+    """The organisations whose poverty lines `user` may set: managers and administrators."""
+    from berdaya.core.access import organisation_ids_for
+    from berdaya.organisations.models import Role
+
+    return sorted(organisation_ids_for(user, roles={Role.ADMIN, Role.MANAGER}))
+
+
+@transaction.atomic
+def poverty_line_set(
+    *,
+    user,
+    organisation_id: int,
+    area_code: str,
+    year: int | None,
+    amount: int | None,
+    source: str,
+) -> PovertyLineOverride:
+    """Set (or replace) the organisation's poverty line of a province or regency for a year.
+    The organisation's village figures there are computed again with it."""
+    from berdaya.registry import figures
+
+    from .models import LINE_FIRST_YEAR, LINE_LAST_YEAR
+
+    if organisation_id not in line_organisations(user):
+        raise PermissionDenied(_("Only managers and administrators can set poverty lines."))
+    if area_code not in line_areas(user, organisation_id=organisation_id):
+        raise ValidationFailed(
+            _("Choose a province or regency where your programmes work."), field="area_code"
+        )
+    if year is None or not LINE_FIRST_YEAR <= year <= LINE_LAST_YEAR:
+        raise ValidationFailed(
+            _("Give a year from %(first)s to %(last)s.")
+            % {"first": LINE_FIRST_YEAR, "last": LINE_LAST_YEAR},
+            field="year",
+        )
+    if amount is None or amount <= 0:
+        raise ValidationFailed(
+            _("The poverty line must be more than Rp 0 per person per month."), field="amount"
+        )
+    if amount > LINE_HIGHEST:
+        raise ValidationFailed(
+            _("A poverty line above Rp 10,000,000 per person per month is not plausible."),
+            field="amount",
+        )
+    source = source.strip()
+    if not source:
+        raise ValidationFailed(
+            _("Say where the line comes from (e.g. BPS Kabupaten, Maret 2025)."), field="source"
+        )
+    line, _created = PovertyLineOverride.objects.update_or_create(
+        organisation_id=organisation_id,
+        area_code=area_code,
+        year=year,
+        defaults={"amount": amount, "source": source[:255], "set_by": user},
+    )
+    figures.poverty_line_changed(organisation_id=organisation_id, area_code=area_code)
+    return line
+
+
+# BPS's highest provincial line is under Rp1 million a month; ten times that is a typo.
+LINE_HIGHEST = 10_000_000
+
+
+@transaction.atomic
+def poverty_line_remove(*, user, line: PovertyLineOverride) -> None:
+    """Remove an organisation's own line: the shipped BPS line is used again."""
+    from berdaya.registry import figures
+
+    if line.organisation_id not in line_organisations(user):
+        raise PermissionDenied(_("Only managers and administrators can set poverty lines."))
+    organisation_id, area_code = line.organisation_id, line.area_code
+    line.delete()
+    figures.poverty_line_changed(organisation_id=organisation_id, area_code=area_code)

@@ -29,6 +29,7 @@ def _record_paths(prefix: str, id_name: str, kind: views.RecordKind, name: str) 
 
 
 urlpatterns = [
+    path("garis-kemiskinan/", views.poverty_lines, name="poverty-lines"),
     *_record_paths("lembaga", "institution_id", views.INSTITUTIONS, "institution"),
     *_record_paths("program-lalu", "past_programme_id", views.PAST_PROGRAMMES, "past-programme"),
     *_record_paths("modal", "capital_item_id", views.CAPITAL_ITEMS, "capital-item"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,11 +19,13 @@ from berdaya.core.access import village_codes_for
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.core.workspace import workspace_for
 from berdaya.organisations.models import Organisation
+from berdaya.registry import figures as stored_figures
 from berdaya.registry.forms import show_error
 from berdaya.registry.indicators import INDICATOR_LABELS, PovertyStatus
 
 from . import selectors, services
-from .forms import CapitalItemForm, InstitutionForm, PastProgrammeForm
+from .forms import CapitalItemForm, InstitutionForm, PastProgrammeForm, PovertyLineForm
+from .lines import shipped_lines
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -79,6 +82,8 @@ def village_profile(request, village_code: str):
                 if key != PovertyStatus.UNKNOWN
             ],
             "contributions": contributions,
+            "income_minimum": stored_figures.INCOME_MIN_ANSWERS,
+            "can_set_lines": bool(services.line_organisations(request.user)),
             "formulas": selectors.CAPITAL_FORMULAS,
             "institutions": selectors.institutions_of(user=request.user, village=village),
             "past_programmes": selectors.past_programmes_of(user=request.user, village=village),
@@ -227,4 +232,51 @@ def record_delete(request, kind: RecordKind, **ids):
         request,
         "community/record_delete.html",
         {"record": record, "village": record.village, "what": kind.name(record), "back": back},
+    )
+
+
+@GET_POST
+def poverty_lines(request):
+    """A manager's poverty lines (province or regency, year, amount, source): used for the
+    village figures instead of the shipped BPS lines. 403 for facilitators and viewers."""
+    allowed = services.line_organisations(request.user)
+    if not allowed:
+        raise PermissionDenied(_("Only managers and administrators can set poverty lines."))
+    workspace = workspace_for(request)
+    preferred = workspace.programme.organisation_id if workspace.programme else None
+    organisation_id = preferred if preferred in allowed else allowed[0]
+    areas = services.line_areas(request.user, organisation_id=organisation_id)
+    lines = selectors.poverty_lines_of(user=request.user, organisation_id=organisation_id)
+    form = PovertyLineForm(
+        request.POST if request.method == "POST" and "remove" not in request.POST else None,
+        areas=areas,
+    )
+    if request.method == "POST" and "remove" in request.POST:
+        remove = request.POST.get("remove", "").strip()
+        line = lines.filter(pk=int(remove)).first() if remove.isdigit() else None
+        if line is None:
+            raise Http404
+        services.poverty_line_remove(user=request.user, line=line)
+        messages.success(request, _("Removed: the BPS line is used again."))
+        return redirect("community:poverty-lines")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.poverty_line_set(
+                user=request.user, organisation_id=organisation_id, **form.cleaned_data
+            )
+        except ValidationFailed as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Saved. The village figures are being computed again."))
+            return redirect("community:poverty-lines")
+    return render(
+        request,
+        "community/poverty_lines.html",
+        {
+            "form": form,
+            "lines": [(line, areas.get(line.area_code, line.area_code)) for line in lines],
+            "organisation": Organisation.objects.get(pk=organisation_id),
+            "shipped": shipped_lines(),
+        },
+        status=422 if form.errors else 200,
     )

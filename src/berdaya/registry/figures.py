@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import hashlib
 import logging
 import threading
 from collections import Counter
@@ -46,7 +47,7 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-FIGURES_VERSION = 1  # bump when the payload's shape changes; older rows are recomputed
+FIGURES_VERSION = 2  # bump when the payload's shape changes; older rows are recomputed
 AGE_BANDS = [(low, low + 4) for low in range(0, 75, 5)] + [(75, None)]
 ADULT_AGE, CHILD_AGE, ELDERLY_AGE = 18, 18, 60
 LIVING_QUESTIONS = ("floor", "water", "sanitation", "electricity", "cooking_fuel")
@@ -106,12 +107,14 @@ def households_refresh(
             statuses[int(pk)].score,
             " ".join(statuses[int(pk)].deprived),
             adapt_date(today),
+            None if pd.isna(spending) else int(spending),
         )
-        for pk, village, organisation, size in zip(
+        for pk, village, organisation, size, spending in zip(
             table["household_id"],
             table["village_code"],
             table["organisation_id"],
             table["household_size"],
+            table["monthly_expenditure"],
             strict=True,
         )
     ]
@@ -131,6 +134,7 @@ _COLUMNS = (
     "poverty_score",
     "deprived",
     "computed_on",
+    "monthly_expenditure",
 )
 
 
@@ -383,6 +387,7 @@ def village_compute(*, organisation_id: int, village_code: str, today: datetime.
             "contributions": mpi.contributions,
         },
         "capital_parts": _capital_parts(table) if total else {},
+        "income": village_income(organisation_id, village_code, table, today=today),
     }
 
 
@@ -485,6 +490,163 @@ def _capital_parts(table: pd.DataFrame) -> dict[str, list]:
     }
 
 
+# -- income poverty and inequality ------------------------------------------------------------
+
+# Fewer answers than this and the village's FGT and Gini are not shown: a handful of
+# households says nothing a village meeting could rely on.
+INCOME_MIN_ANSWERS = 10
+INCOME_COLUMNS = ["household_id", "village_code", "dusun", "household_size"]
+
+
+def _income_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The households that gave their monthly spending (and still have members)."""
+    answered = table["expenditure_per_capita"].notna() & (table["household_size"] > 0)
+    frame = table.loc[answered, INCOME_COLUMNS].reset_index(drop=True)
+    frame["dusun"] = frame["dusun"].fillna("").astype(str)
+    frame["village_code"] = frame["village_code"].astype(str)
+    frame["expenditure_per_capita"] = (
+        table.loc[answered, "expenditure_per_capita"].astype("float64").to_numpy()
+    )
+    return frame
+
+
+def survey_year(table: pd.DataFrame, today: datetime.date) -> int:
+    """The year of the latest survey answer about spending (the line is that year's)."""
+    dates = table.loc[table["expenditure_per_capita"].notna(), "surveyed_on"].dropna()
+    return max(dates).year if len(dates) else today.year
+
+
+def income_measures(frame: pd.DataFrame, lines: dict[str, int], *, by: str) -> dict:
+    """FGT P0/P1/P2 and the Gini with its within/between/overlap decomposition by `by`,
+    by `berdaya.analysis` (people: households weighted by their present members; each
+    household against its village's line)."""
+    from berdaya.analysis.poverty import FGT, Gini, PovertyLines
+
+    # The analysis looks a unit's line up by "province"; the app has already chosen each
+    # village's line, so the village code is the key.
+    poverty_lines = PovertyLines(
+        [{"province_code": code, "poverty_line": amount} for code, amount in sorted(lines.items())]
+    )
+    fgt = FGT(
+        income="expenditure_per_capita",
+        poverty_line=poverty_lines,
+        weight_column="household_size",
+        province_column="village_code",
+    )
+    gini = Gini(income="expenditure_per_capita", weight_column="household_size")
+    key = ",".join(f"{code}={amount}" for code, amount in sorted(lines.items()))
+
+    def compute() -> dict:
+        overall = indicators.to_pandas(fgt.compute(frame).overall).iloc[0]
+        result = gini.compute(frame, by=by)
+        whole = indicators.to_pandas(result.overall).iloc[0]
+        parts = indicators.to_pandas(result.decomposition).iloc[0]
+        groups = indicators.to_pandas(result.groups).sort_values(by)
+        return {
+            "population": int(overall["population"]),
+            "P0": float(overall["P0"]),
+            "P1": float(overall["P1"]),
+            "P2": float(overall["P2"]),
+            "gini": float(whole["gini"]),
+            "mean": float(whole["mean_income"]),
+            "decomposition": {
+                "by": by,
+                "within": float(parts["within"]),
+                "between": float(parts["between"]),
+                "overlap": float(parts["overlap"]),
+                "groups": [
+                    [
+                        str(row[by]),
+                        int(row["units"]),
+                        float(row["mean_income"]),
+                        float(row["gini"]),
+                        float(row["income_share"]),
+                    ]
+                    for _index, row in groups.iterrows()
+                ],
+            },
+        }
+
+    digest = hashlib.sha256(f"{by}|{key}".encode()).hexdigest()[:16]
+    return indicators.cached(f"income:{digest}", frame, compute)
+
+
+def village_income(
+    organisation_id: int, village_code: str, table: pd.DataFrame, *, today: datetime.date
+) -> dict:
+    """The village's income poverty (FGT) and inequality (Gini by dusun) from the
+    survey's monthly spending, against the line `community.lines.line_for` chooses."""
+    from berdaya.community.lines import line_for
+
+    frame = _income_frame(table)
+    line = line_for(
+        organisation_id=organisation_id,
+        village_code=village_code,
+        year=survey_year(table, today),
+    )
+    result = {"households": len(table), "answered": len(frame), "line": line.as_dict()}
+    if len(frame) < INCOME_MIN_ANSWERS:
+        return result
+    return result | income_measures(frame, {village_code: line.amount}, by="dusun")
+
+
+def programme_income(*, organisation_id: int, codes: Iterable[str]) -> dict:
+    """The same over a programme's villages, by the analysis on all their households
+    together (not an average of villages), each household against its village's line;
+    the Gini is decomposed by village. Read from the stored figures (one indexed query
+    for the households' spending, the villages' lines from their rows)."""
+    rows = village_rows(organisation_id=organisation_id, codes=codes)
+    lines = {
+        row.village_id: row.figures["income"]["line"] for row in rows if row.figures.get("income")
+    }
+    stored = (
+        HouseholdFigures.objects.filter(
+            organisation_id=organisation_id,
+            village_code__in=list(lines),
+            household__status=Household.Status.ACTIVE,
+        )
+        .order_by("household_id")
+        .values_list("household_id", "village_code", "members", "monthly_expenditure")
+    )
+    records = [
+        (pk, code, size, expenditure / size)
+        for pk, code, size, expenditure in stored
+        if expenditure is not None and size
+    ]
+    households = sum(
+        row.figures["income"]["households"] for row in rows if row.figures.get("income")
+    )
+    columns = ["household_id", "village_code", "household_size", "expenditure_per_capita"]
+    frame = pd.DataFrame.from_records(records, columns=columns).astype(
+        {"household_id": "int64", "village_code": "string", "household_size": "int64"}
+    )
+    frame["expenditure_per_capita"] = frame["expenditure_per_capita"].astype("float64")
+    result = {
+        "households": households,
+        "answered": len(frame),
+        "villages": len(lines),
+        "lines": sorted({tuple(sorted(line.items())) for line in lines.values()}),
+    }
+    result["lines"] = [dict(items) for items in result["lines"]]
+    if len(frame) < INCOME_MIN_ANSWERS:
+        return result
+    amounts = {code: line["amount"] for code, line in lines.items()}
+    return result | income_measures(frame, amounts, by="village_code")
+
+
+def poverty_line_changed(*, organisation_id: int, area_code: str) -> None:
+    """A manager set or changed a line: the organisation's villages in that province or
+    regency are computed again (their stored figures are stale until then)."""
+    codes = (
+        VillageRegistryFigures.objects.filter(
+            organisation_id=organisation_id, village__code__startswith=f"{area_code}."
+        )
+        .order_by("village_id")
+        .values_list("village_id", flat=True)
+    )
+    villages_changed((organisation_id, code) for code in codes)
+
+
 # -- everything --------------------------------------------------------------------------------
 
 
@@ -544,7 +706,10 @@ __all__ = [
     "household_changed",
     "households_refresh",
     "import_written",
+    "poverty_line_changed",
+    "programme_income",
     "village_compute",
+    "village_income",
     "village_refresh",
     "village_row",
     "village_rows",

@@ -24,6 +24,10 @@ assets                 owns at most one of radio, TV, phone, computer, bicycle,
                        motorcycle, refrigerator, animal cart, and no car
 =====================  ==========================================================
 
+Income poverty and inequality read ``monthly_expenditure`` (the latest survey's monthly
+spending, whole Rupiah) and ``expenditure_per_capita`` (that divided by the present
+members, as BPS measures welfare); ``dusun`` groups the Gini's decomposition.
+
 Scoping: the functions take a queryset of households that already went through the
 access rule (`selectors.households_visible_to` for rows, `selectors.households_for_figures`
 for aggregates); `household_table_for` does that for a user.
@@ -156,7 +160,7 @@ def household_table(
     rows = list(
         Household.objects.filter(pk__in=keys)
         .order_by("pk")
-        .values_list("pk", "village_id", "organisation_id", "latest_survey_id")
+        .values_list("pk", "village_id", "organisation_id", "latest_survey_id", "dusun")
     )
     members: dict[int, list[tuple]] = defaultdict(list)
     for row in (
@@ -196,6 +200,7 @@ def household_table(
             "goats",
             "poultry",
             "income_band",
+            "monthly_expenditure",
             "has_savings",
             "has_debt",
             "child_deaths_5y",
@@ -208,11 +213,15 @@ def household_table(
     ).values_list("household_id", "scheme__code"):
         enrolled[household_id].add(code)
     records = []
-    for pk, village_code, organisation_id, survey_id in rows:
+    for pk, village_code, organisation_id, survey_id, dusun in rows:
         record = {"household_id": pk, "village_code": village_code}
         record["organisation_id"] = organisation_id
+        record["dusun"] = dusun
         record.update(_from_members(members.get(pk, []), today))
         record.update(_from_survey(surveys.get(survey_id)))
+        record["expenditure_per_capita"] = _per_capita(
+            record.get("monthly_expenditure"), record["household_size"]
+        )
         record["schemes"] = " ".join(sorted(enrolled.get(pk, ())))
         records.append(record)
     return _typed(pd.DataFrame.from_records(records, columns=list(_COLUMN_TYPES)))
@@ -278,6 +287,14 @@ def _from_members(members: list[tuple], today: datetime.date) -> dict:
     }
 
 
+def _per_capita(expenditure: int | None, size: int) -> float | None:
+    """Monthly spending per present member (BPS's welfare measure is per capita); unknown
+    when the survey has no amount or no one lives in the household any more."""
+    if expenditure is None or not size:
+        return None
+    return expenditure / size
+
+
 def _known(value):
     return None if value in ("", None) else value
 
@@ -326,6 +343,7 @@ def _from_survey(survey: dict | None) -> dict:
         "has_savings": survey["has_savings"],
         "has_debt": survey["has_debt"],
         "income_over_1m": None if income is None else income != "lt_1m",
+        "monthly_expenditure": survey["monthly_expenditure"],
     }
 
 
@@ -333,6 +351,7 @@ _COLUMN_TYPES = {
     "household_id": "int64",
     "village_code": "string",
     "organisation_id": "int64",
+    "dusun": "string",
     "household_size": "int64",
     "surveyed_on": "object",
     # The global MPI's columns.
@@ -369,6 +388,10 @@ _COLUMN_TYPES = {
     "has_savings": "boolean",
     "has_debt": "boolean",
     "income_over_1m": "boolean",
+    # Income poverty and inequality: the survey's monthly spending (whole Rupiah) and the
+    # same per present member (FGT and Gini read this, weighted by household size).
+    "monthly_expenditure": "Int64",
+    "expenditure_per_capita": "Float64",
     # Open social-protection enrolments, space-separated scheme codes.
     "schemes": "string",
 }

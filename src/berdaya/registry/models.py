@@ -575,6 +575,9 @@ class HouseholdFigures(models.Model):
     # Space-separated names of the MPI indicators the household is deprived in.
     deprived = models.CharField(max_length=255, blank=True)
     computed_on = models.DateField()  # ages are counted on this day
+    # The latest survey's monthly spending (whole Rupiah): a programme's income poverty and
+    # inequality are computed over all its villages' households from these rows.
+    monthly_expenditure = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["village_code", "poverty_status"])]
