@@ -119,3 +119,12 @@ def default_language(settings):
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what a page cached for an earlier test (whose
+    rows were rolled back) is not an answer for this one."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 
 import pandas as pd
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -596,6 +597,18 @@ def programme_income(*, organisation_id: int, codes: Iterable[str]) -> dict:
     the Gini is decomposed by village. Read from the stored figures (one indexed query
     for the households' spending, the villages' lines from their rows)."""
     rows = village_rows(organisation_id=organisation_id, codes=codes)
+    # The households' spending is read once per change of the villages' figures (their
+    # computed_at moves with every recomputation), not on every request of the page.
+    stamp = sorted((row.village_id, str(row.computed_at)) for row in rows)
+    key = "programme-income:" + hashlib.sha256(repr((organisation_id, stamp)).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        cached = _programme_income(organisation_id, rows)
+        cache.set(key, cached, timeout=24 * 3600)
+    return cached
+
+
+def _programme_income(organisation_id: int, rows) -> dict:
     lines = {
         row.village_id: row.figures["income"]["line"] for row in rows if row.figures.get("income")
     }
