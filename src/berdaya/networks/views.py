@@ -10,6 +10,7 @@ from berdaya.facilitation.forms import show_error
 from berdaya.facilitation.selectors import person_for
 from berdaya.programmes.selectors import programme_get
 
+from .drawing import drawing_marks
 from .forms import SimulationForm, TieForm
 from .selectors import network_figures, network_village, ties_of
 from .services import champion_make_cadre, critical_mass_run_start, tie_record, ties_derive
@@ -38,6 +39,7 @@ def village_network(request, programme_id: int, village_code: str):
             "village": village,
             "row": row,
             "f": row.figures if row else {},
+            "marks": drawing_marks(row.figures.get("drawing") if row else None),
             "computed_at": show_datetime(row.computed_at) if row else "",
             "today": timezone.localdate(),
         },

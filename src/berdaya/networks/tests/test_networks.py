@@ -236,3 +236,22 @@ def test_survey_answers_round_trip_into_ties(demo):
     ties = Tie.objects.filter(source="survey", source_person=a, on=D)
     assert {t.target_id for t in ties} == {b.pk, c.pk, None}
     assert ties.get(target__isnull=True).target_name == "Mbah_Karto"
+
+
+def test_the_drawing_has_coordinates_svg_can_read_in_indonesian(demo, village, login):
+    """Django writes 58,97 for 58.97 in Indonesian; SVG needs the point, or every mark
+    lands in the corner of the drawing."""
+    import re
+
+    page = login("pendamping.girisekar").get(f"/jaringan/{demo.programme.pk}/{GIRISEKAR}/")
+    figures = NetworkFigures.objects.get(organisation=demo.organisation, village_id=GIRISEKAR)
+    drawing = figures.figures["drawing"]
+    circles = re.findall(r'<circle cx="([^"]*)" cy="([^"]*)"', page.text)
+    lines = re.findall(r'<line x1="([^"]*)" y1="([^"]*)" x2="([^"]*)" y2="([^"]*)"', page.text)
+    assert len(circles) == len(drawing["nodes"]) > 0
+    assert len(lines) == len(drawing["edges"])
+    number = re.compile(r"\d+\.\d{2}")
+    assert all(number.fullmatch(v) for pair in circles for v in pair)
+    assert all(number.fullmatch(v) for line in lines for v in line)
+    first = drawing["nodes"][0]
+    assert (float(circles[0][0]), float(circles[0][1])) == pytest.approx((first["x"], first["y"]))
