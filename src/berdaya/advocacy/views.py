@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from berdaya.core.errors import BerdayaError, PermissionDenied
+from berdaya.core.errors import BerdayaError
 from berdaya.facilitation.forms import show_error
+from berdaya.partnerships.pages import check_writes, posted, writable_villages
 from berdaya.partnerships.selectors import may_write, stakeholders_visible_to
-from berdaya.programmes.selectors import programme_get, programme_villages
+from berdaya.programmes.selectors import programme_get
 
 from . import services
 from .forms import ActionForm, CloseForm, GapCaseForm, OtherCaseForm
@@ -43,29 +44,9 @@ def programme_cases(request, programme_id: int):
         {
             "programme": programme,
             "cases": cases,
-            "writes": bool(_writable_villages(request, programme)),
+            "writes": bool(writable_villages(request, programme)),
         },
     )
-
-
-def _writable_villages(request, programme) -> list:
-    return [
-        v
-        for v in programme_villages(user=request.user, programme=programme)
-        if may_write(request.user, programme, village_code=v.code)
-    ]
-
-
-def _check_writes(request, writes: bool) -> None:
-    """A post from someone who may only read is refused before anything is parsed."""
-    if request.method == "POST" and not writes:
-        raise PermissionDenied(
-            _("Only the programme's managers, and facilitators for their villages, record this.")
-        )
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _form_page(request, *, programme, form, title, writes, back, status, extra=None):
@@ -96,12 +77,12 @@ def _stakeholders(request, programme):
 def case_new_from_gap(request, programme_id: int):
     """Open a case from a coverage gap: the page shows each scheme's gap per village."""
     programme = programme_get(user=request.user, pk=programme_id)
-    villages = _writable_villages(request, programme)
-    _check_writes(request, bool(villages))
+    villages = writable_villages(request, programme)
+    check_writes(request, bool(villages))
     table = gap_table(request.user, programme=programme)
     schemes = sorted({(code, name) for _v, row in table for code, name, _gap in row})
     form = GapCaseForm(
-        _posted(request),
+        posted(request),
         villages=villages,
         stakeholders=_stakeholders(request, programme),
         schemes=schemes,
@@ -146,10 +127,10 @@ def case_new_from_gap(request, programme_id: int):
 def case_new(request, programme_id: int):
     """Open a case from a service failure or a rights violation (households counted)."""
     programme = programme_get(user=request.user, pk=programme_id)
-    villages = _writable_villages(request, programme)
-    _check_writes(request, bool(villages))
+    villages = writable_villages(request, programme)
+    check_writes(request, bool(villages))
     form = OtherCaseForm(
-        _posted(request),
+        posted(request),
         villages=villages,
         stakeholders=_stakeholders(request, programme),
         initial={"opened_on": timezone.localdate()},
@@ -210,8 +191,8 @@ def action_new(request, case_id: int):
     """A hearing, dialogue, campaign, letter or complaint, and who took part."""
     case = case_get(user=request.user, pk=case_id)
     writes = may_write(request.user, case.programme, village_code=case.village_id)
-    _check_writes(request, writes)
-    form = ActionForm(_posted(request), initial={"held_on": timezone.localdate()})
+    check_writes(request, writes)
+    form = ActionForm(posted(request), initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -245,8 +226,8 @@ def case_close(request, case_id: int):
     """The outcome; a coverage-gap case is measured again from the registry."""
     case = case_get(user=request.user, pk=case_id)
     writes = may_write(request.user, case.programme, village_code=case.village_id)
-    _check_writes(request, writes)
-    form = CloseForm(_posted(request), initial={"on": timezone.localdate()})
+    check_writes(request, writes)
+    form = CloseForm(posted(request), initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

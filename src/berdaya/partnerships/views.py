@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from berdaya.core.errors import BerdayaError, PermissionDenied
+from berdaya.core.errors import BerdayaError
 from berdaya.facilitation.forms import show_error
-from berdaya.programmes.selectors import programme_get, programme_villages
+from berdaya.programmes.selectors import programme_get
 
 from . import services
 from .forms import (
@@ -29,6 +29,7 @@ from .forms import (
     StakeholderForm,
     StatusForm,
 )
+from .pages import check_writes, posted, writable_villages
 from .selectors import (
     agreement_get,
     commitment_get,
@@ -55,17 +56,9 @@ def partnership_map(request, programme_id: int):
             "summary": partnership_summary(request.user, programme_id=programme.pk, today=today),
             "links": links_of(request.user, programme=programme),
             "writes": may_write(request.user, programme),
-            "writes_somewhere": _writable_villages(request, programme) or None,
+            "writes_somewhere": writable_villages(request, programme) or None,
         },
     )
-
-
-def _writable_villages(request, programme) -> list:
-    return [
-        v
-        for v in programme_villages(user=request.user, programme=programme)
-        if may_write(request.user, programme, village_code=v.code)
-    ]
 
 
 def _form_page(request, *, programme, form, title, writes, back, status=200, extra=None):
@@ -85,20 +78,8 @@ def _form_page(request, *, programme, form, title, writes, back, status=200, ext
     )
 
 
-def _check_writes(request, writes: bool) -> None:
-    """A post from someone who may only read is refused before anything is parsed."""
-    if request.method == "POST" and not writes:
-        raise PermissionDenied(
-            _("Only the programme's managers, and facilitators for their villages, record this.")
-        )
-
-
 def _limit_mb() -> int:
     return settings.BERDAYA_MAX_ATTACHMENT_BYTES // 1_048_576
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _map_url(programme) -> str:
@@ -111,10 +92,10 @@ def _map_url(programme) -> str:
 def stakeholder_new(request, programme_id: int):
     """Register a stakeholder and where it works (facilitators: in one of their villages)."""
     programme = programme_get(user=request.user, pk=programme_id)
-    villages = _writable_villages(request, programme)
+    villages = writable_villages(request, programme)
     writes = bool(villages) or may_write(request.user, programme)
-    _check_writes(request, writes)
-    form = StakeholderForm(_posted(request), villages=villages)
+    check_writes(request, writes)
+    form = StakeholderForm(posted(request), villages=villages)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -151,11 +132,11 @@ def stakeholder_new(request, programme_id: int):
 def stakeholder_link_new(request, programme_id: int):
     """A stakeholder already registered starts working in this programme or a village."""
     programme = programme_get(user=request.user, pk=programme_id)
-    villages = _writable_villages(request, programme)
+    villages = writable_villages(request, programme)
     writes = bool(villages) or may_write(request.user, programme)
-    _check_writes(request, writes)
+    check_writes(request, writes)
     stakeholders = list(programme_stakeholders(request.user, programme=programme))
-    form = LinkForm(_posted(request), villages=villages, stakeholders=stakeholders)
+    form = LinkForm(posted(request), villages=villages, stakeholders=stakeholders)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -190,10 +171,10 @@ def stakeholder_link_new(request, programme_id: int):
 def agreement_new(request, programme_id: int):
     """An MoU or PKS with its parties, scope, period, status and the signed document."""
     programme = programme_get(user=request.user, pk=programme_id)
-    _check_writes(request, may_write(request.user, programme))
+    check_writes(request, may_write(request.user, programme))
     stakeholders = list(stakeholders_of(request.user, programme_id=programme.pk))
     form = AgreementForm(
-        _posted(request),
+        posted(request),
         request.FILES if request.method == "POST" else None,
         stakeholders=stakeholders,
         limit_mb=_limit_mb(),
@@ -252,9 +233,9 @@ def agreement_detail(request, agreement_id: int):
 def agreement_document(request, agreement_id: int):
     """Upload the signed copy (and, often, make the agreement active)."""
     agreement = agreement_get(user=request.user, pk=agreement_id)
-    _check_writes(request, may_write(request.user, agreement.programme))
+    check_writes(request, may_write(request.user, agreement.programme))
     form = DocumentForm(
-        _posted(request), request.FILES if request.method == "POST" else None, limit_mb=_limit_mb()
+        posted(request), request.FILES if request.method == "POST" else None, limit_mb=_limit_mb()
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -285,8 +266,8 @@ def agreement_document(request, agreement_id: int):
 def agreement_status(request, agreement_id: int):
     """Mark an agreement signed (active) or ended without uploading anything."""
     agreement = agreement_get(user=request.user, pk=agreement_id)
-    _check_writes(request, may_write(request.user, agreement.programme))
-    form = StatusForm(_posted(request), initial={"status": agreement.status})
+    check_writes(request, may_write(request.user, agreement.programme))
+    form = StatusForm(posted(request), initial={"status": agreement.status})
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_status_set(
@@ -338,8 +319,8 @@ def _agreement_url(agreement) -> str:
 @require_http_methods(["GET", "POST"])
 def commitment_new(request, agreement_id: int):
     agreement = agreement_get(user=request.user, pk=agreement_id)
-    _check_writes(request, may_write(request.user, agreement.programme))
-    form = CommitmentForm(_posted(request), stakeholders=list(agreement.parties.all()))
+    check_writes(request, may_write(request.user, agreement.programme))
+    form = CommitmentForm(posted(request), stakeholders=list(agreement.parties.all()))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -372,8 +353,8 @@ def commitment_new(request, agreement_id: int):
 def commitment_met(request, commitment_id: int):
     commitment = commitment_get(user=request.user, pk=commitment_id)
     agreement = commitment.agreement
-    _check_writes(request, may_write(request.user, agreement.programme))
-    form = MetForm(_posted(request))
+    check_writes(request, may_write(request.user, agreement.programme))
+    form = MetForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.commitment_mark_met(
@@ -405,9 +386,9 @@ def commitment_met(request, commitment_id: int):
 def contribution_new(request, programme_id: int):
     """Cash (posted to a book of the programme through the ledger), goods or staff time."""
     programme = programme_get(user=request.user, pk=programme_id)
-    _check_writes(request, may_write(request.user, programme))
+    check_writes(request, may_write(request.user, programme))
     form = ContributionForm(
-        _posted(request),
+        posted(request),
         stakeholders=list(stakeholders_of(request.user, programme_id=programme.pk)),
         agreements=list(programme.agreements.all()),
         books=list(programme_books(programme).select_related("village")),
