@@ -36,6 +36,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
+from berdaya.core import db
+
 from . import indicators
 from .models import (
     Household,
@@ -54,6 +56,9 @@ ADULT_AGE, CHILD_AGE, ELDERLY_AGE = 18, 18, 60
 LIVING_QUESTIONS = ("floor", "water", "sanitation", "electricity", "cooking_fuel")
 CHUNK = 20_000  # households refreshed per step by the rebuild
 INSERT_BATCH = 5_000
+# An import that leaves a village with this many households refreshes the planner's
+# statistics after its commit (core.db.statistics_refresh).
+STATISTICS_AFTER = 1_000
 
 _deferred = threading.local()
 
@@ -195,6 +200,13 @@ def import_written(*, organisation_id: int, village_code: str) -> None:
     ).exclude(pk__in=HouseholdFigures.objects.values("household_id"))
     pairs = households_refresh(households)
     villages_changed(pairs | {(organisation_id, village_code)})
+    if (
+        Household.objects.filter(organisation_id=organisation_id, village_id=village_code)[
+            :STATISTICS_AFTER
+        ].count()
+        >= STATISTICS_AFTER
+    ):
+        transaction.on_commit(db.statistics_refresh)
 
 
 # -- villages ----------------------------------------------------------------------------------
@@ -707,9 +719,7 @@ def figures_rebuild(
     for organisation_id, code in pairs:
         village_refresh(organisation_id=organisation_id, village_code=code, today=today)
         say(f"{code} ({organisation_id}): village figures")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE registry_householdfigures")
+    db.statistics_refresh()
     return {"households": households, "villages": len(pairs)}
 
 

@@ -18,6 +18,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from berdaya.areas.models import Village
 from berdaya.core import crypto
@@ -207,6 +208,10 @@ def household_filter(
     return households.filter(figures__poverty_status__in=sorted(wanted)), None
 
 
+# The household list's order, which the index `household_list_order` follows.
+LIST_ORDER = ("village_id", "dusun", "rw", "rt", "pk")
+
+
 def with_members(households: QuerySet[Household]) -> QuerySet[Household]:
     """For list pages: the village, the present members and their count (stored). Identifiers
     are not read (nor decrypted): a list never shows them."""
@@ -219,7 +224,7 @@ def with_members(households: QuerySet[Household]) -> QuerySet[Household]:
         households.defer("kk")
         .select_related("village", "figures")
         .annotate(member_count=F("figures__members"))
-        .order_by("village_id", "dusun", "rw", "rt", "pk")
+        .order_by(*LIST_ORDER)
         .prefetch_related(Prefetch("members", queryset=present))
     )
 
@@ -299,14 +304,21 @@ LIST_LIMIT = 1_000
 class BoundedPaginator(Paginator):
     """A paginator over at most `limit` rows: counting and paging never scan past them."""
 
-    def __init__(self, object_list, per_page, *, limit: int | None = None):
+    def __init__(self, object_list, per_page, *, limit: int | None = None, counted=None):
         super().__init__(object_list, per_page)
         self.limit = LIST_LIMIT if limit is None else limit
+        # What is counted: the rows without the joins that only decorate them.
+        self.counted = object_list if counted is None else counted
+
+    def known_count(self, total: int) -> None:
+        """The exact number of rows is known (stored figures): no count query is needed."""
+        self._bounded_count = min(total, self.limit + 1)
 
     @property
     def count(self) -> int:
         if not hasattr(self, "_bounded_count"):
-            self._bounded_count = self.object_list[: self.limit + 1].count()
+            counted = self.counted[: self.limit + 1]
+            self._bounded_count = len(counted) if isinstance(counted, list) else counted.count()
         return min(self._bounded_count, self.limit)
 
     @property
@@ -316,10 +328,61 @@ class BoundedPaginator(Paginator):
         return self._bounded_count > self.limit
 
 
+@dataclass(frozen=True)
+class ListedHousehold:
+    """One row of the household list: what it shows, read with the page's one query."""
+
+    pk: int
+    name: str
+    village: str
+    dusun: str
+    rw: str
+    rt: str
+    members: int
+    status: str
+    poverty: indicators.Poverty
+
+    @property
+    def status_label(self) -> str:
+        return str(Household.Status(self.status).label)
+
+
+# The household list's columns: the household's own, its village's name and its stored
+# figures (the head's name and member count included), so a page needs no members query.
+_LISTED = (
+    "pk",
+    "village__name",
+    "dusun",
+    "rw",
+    "rt",
+    "status",
+    "figures__head_name",
+    "figures__members",
+    "figures__poverty_status",
+    "figures__poverty_score",
+    "figures__deprived",
+)
+
+
+def _listed(values) -> ListedHousehold:
+    pk, village, dusun, rw, rt, status, head, members, poverty, score, deprived = values
+    return ListedHousehold(
+        pk=pk,
+        name=head or _("Household %(pk)s") % {"pk": pk},
+        village=village,
+        dusun=dusun,
+        rw=rw,
+        rt=rt,
+        members=members or 0,
+        status=status,
+        poverty=indicators.UNKNOWN if poverty is None else _poverty(poverty, score, deprived),
+    )
+
+
 @dataclass
 class HouseholdPage:
     page: Page
-    rows: list[tuple[Household, indicators.Poverty]]
+    rows: list[ListedHousehold]
     total: int | None  # every matching household, when known exactly
     limited: bool  # more match than the list shows
     many_names: bool = False  # the name searched for matches more persons than are looked at
@@ -355,20 +418,47 @@ def _stored_total(user, filters: HouseholdFilters) -> int | None:
 
 def household_page(*, user, filters: HouseholdFilters, number, per_page: int) -> HouseholdPage:
     """One page of the household list with each household's stored poverty status."""
-    many = False
     if filters.q.strip() and not identifier_searched(filters.q):
         named = _named_households(user, filters)
-        many = len(named) > NAME_MATCH_LIMIT
         households, _statuses = household_filter(user=user, filters=replace(filters, q=""))
         households = households.filter(pk__in=named[:NAME_MATCH_LIMIT])
-    else:
-        households, _statuses = household_filter(user=user, filters=filters)
-    paginator = BoundedPaginator(with_members(households), per_page, limit=LIST_LIMIT)
+        page = _named_page(households, number=number, per_page=per_page)
+        limited = page.paginator.limited
+        return HouseholdPage(
+            page,
+            page.object_list,
+            None if limited else page.paginator.count,
+            limited,
+            many_names=len(named) > NAME_MATCH_LIMIT,
+        )
+    households, _statuses = household_filter(user=user, filters=filters)
+    paginator = BoundedPaginator(
+        households.order_by(*LIST_ORDER).values_list(*_LISTED),
+        per_page,
+        limit=LIST_LIMIT,
+        counted=households.order_by(),
+    )
+    stored = _stored_total(user, filters)
+    if stored is not None:
+        paginator.known_count(stored)
     page = paginator.get_page(number)
-    statuses = poverty_of(page.object_list)
-    rows = [(household, statuses.get(household.pk, indicators.UNKNOWN)) for household in page]
-    total = _stored_total(user, filters) if paginator.limited else paginator.count
-    return HouseholdPage(page, rows, total, paginator.limited, many_names=many)
+    page.object_list = [_listed(values) for values in page.object_list]
+    total = stored if paginator.limited else paginator.count
+    return HouseholdPage(page, page.object_list, total, paginator.limited)
+
+
+def _named_page(households: QuerySet[Household], *, number, per_page: int) -> Page:
+    """A page of a name search's households (a thousand keys at most), put in the list's
+    order here: in its order, the list's index would walk a whole village to find them."""
+    keys = sorted(households.order_by().values_list(*LIST_ORDER))
+    paginator = BoundedPaginator([key[-1] for key in keys], per_page, limit=LIST_LIMIT)
+    page = paginator.get_page(number)
+    rows = {
+        values[0]: _listed(values)
+        for values in Household.objects.filter(pk__in=page.object_list).values_list(*_LISTED)
+    }
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return page
 
 
 # -- persons by name ---------------------------------------------------------------------------

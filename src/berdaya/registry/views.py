@@ -130,7 +130,7 @@ def _household_list(request, params):
         "many_names": listed.many_names,
         "list_limit": listed.page.paginator.limit,
         "personal": personal,
-        "can_register": bool(services.import_targets(request.user)),
+        "can_register": services.may_import(request.user),
         "query": _without_identifiers(params).urlencode(),
         "by_identifier": bool(filters.identifier_hash),
         "filters_open": any(

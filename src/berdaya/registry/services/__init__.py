@@ -24,6 +24,7 @@ from .imports import (
     import_job_run,
     import_jobs_expire,
     import_targets,
+    may_import,
 )
 from .privacy import identifier_reveal, person_correct, person_erase, person_export
 
@@ -48,6 +49,7 @@ __all__ = [
     "import_job_run",
     "import_jobs_expire",
     "import_targets",
+    "may_import",
     "person_add",
     "person_correct",
     "person_erase",

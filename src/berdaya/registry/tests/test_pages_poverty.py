@@ -188,7 +188,7 @@ def test_the_list_filters_by_poverty_status(login, examples):
         )
         found = set(response.context["page"].paginator.object_list.values_list("pk", flat=True))
         assert found == {examples[name].pk for name in expected}, filter_value
-        badges = {poverty.status for _household, poverty in response.context["rows"]}
+        badges = {row.poverty.status for row in response.context["rows"]}
         assert badges <= expected
 
 

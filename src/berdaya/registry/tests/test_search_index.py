@@ -94,7 +94,7 @@ def test_a_lost_index_is_rebuilt_after_migrate(demo):
 def test_the_household_search_by_name_uses_the_index(login, demo):
     household = _register(demo, "Tumini Hadisuwarno")
     response = login("pendamping.girisekar").get(LIST, {"q": "hadisuwarno"})
-    assert [row[0].pk for row in response.context["rows"]] == [household.pk]
+    assert [row.pk for row in response.context["rows"]] == [household.pk]
 
 
 def test_a_long_list_stops_at_its_limit_and_says_so(login, demo, monkeypatch):
