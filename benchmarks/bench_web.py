@@ -364,6 +364,24 @@ def pages(port: int, cookies: dict) -> dict[str, str]:
     if programme:
         number = programme.group(1).decode()
         paths["critical mass"] = f"/program/{number}/massa-kritis/"
+        village = "34.03.06.2002"
+        later = {
+            "village map": f"/peta/desa/{village}/",
+            "programme map": f"/peta/program/{number}/",
+            "network page": f"/jaringan/{number}/{village}/",
+            "partnerships": f"/kemitraan/program/{number}/",
+            "advocacy cases": f"/advokasi/program/{number}/",
+            "reports": f"/laporan/program/{number}/",
+        }
+        _, manage = client.request("GET", f"/publik/program/{number}/")
+        public = re.search(rb'href="(/publik/[a-z0-9-]+/)"', manage)
+        if public:
+            later["public page"] = public.group(1).decode()
+        # Pages added after the first measurement, where this user may open them.
+        for name, path in later.items():
+            status, _ = client.request("GET", path)
+            if status == 200:
+                paths[name] = path
     paths["planning list"] = "/perencanaan/"
     paths["group list"] = "/kelompok/"
     return paths
