@@ -120,12 +120,9 @@ class VillageResolver:
             return code, NOT_YOURS
         return code, ""
 
-    def apply(
-        self, records: Iterable[ImportedHousehold], *, column: str
-    ) -> tuple[list[Problem], dict[str, int]]:
-        """Set each record's village code; the problems, and households per village."""
+    def apply(self, records: Iterable[ImportedHousehold], *, column: str) -> list[Problem]:
+        """Set each record's village code to the village's; the problems of those it cannot."""
         groups: dict[tuple[str, str, str], _Group] = {}
-        counts: dict[str, int] = {}
         for record in records:
             value = record.village_code or ""
             code, kind = self.resolve(value)
@@ -137,9 +134,7 @@ class VillageResolver:
                 group.rows.append(where.row)
                 continue
             record.village_code = code
-            counts[code] = counts.get(code, 0) + 1
-        problems = [self._problem(group, column) for group in groups.values()]
-        return problems, counts
+        return [self._problem(group, column) for group in groups.values()]
 
     def _shown(self, code: str) -> str:
         return f"{self.villages[code]} ({code})"

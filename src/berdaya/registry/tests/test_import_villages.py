@@ -14,7 +14,13 @@ from django.urls import reverse
 
 from berdaya.core.errors import PermissionDenied
 from berdaya.demo.community import GIRISEKAR, SIDOHARJO
-from berdaya.registry.importers.samples import kobo_xlsx, synthetic_households, template_rows
+from berdaya.registry.importers.samples import (
+    kobo_xlsx,
+    odk_zip,
+    synthetic_households,
+    template_filled_csv,
+    template_rows,
+)
 from berdaya.registry.models import (
     DuplicateNikSignal,
     Household,
@@ -38,18 +44,19 @@ def households():
     """Four households of Girisekar and three of Sidoharjo, in one file's order (mixed)."""
     girisekar = synthetic_households(4, village_code=GIRISEKAR, seed=21)
     sidoharjo = synthetic_households(3, village_code=SIDOHARJO, seed=22)
-    return [
-        girisekar[0],
-        sidoharjo[0],
-        girisekar[1],
-        girisekar[2],
-        sidoharjo[1],
-        *sidoharjo[2:],
-    ] + [girisekar[3]]
+    g, s = girisekar, sidoharjo
+    return [g[0], s[0], g[1], g[2], s[1], s[2], g[3]]
 
 
 def _kobo(demo, records) -> bytes:
     return kobo_xlsx(records, form_for_programme(demo.programme))
+
+
+EXPORTS = {
+    "kobo": ("pesisir.xlsx", kobo_xlsx),
+    "odk": ("pesisir.zip", odk_zip),
+    "template": ("pesisir.csv", template_filled_csv),
+}
 
 
 def _create(demo, data: bytes, *, user=MANAGER, name="pesisir.xlsx", source="kobo", **options):
@@ -68,18 +75,22 @@ def _households_of(code: str) -> int:
     return VillageRegistryFigures.objects.get(village_id=code).households
 
 
+@pytest.mark.parametrize("source", EXPORTS)
 def test_each_household_goes_into_its_own_village_with_its_members_and_both_figures(
-    demo, households, django_capture_on_commit_callbacks
+    demo, households, source, django_capture_on_commit_callbacks
 ):
     before = {code: _households_of(code) for code in (GIRISEKAR, SIDOHARJO)}
+    name, export = EXPORTS[source]
+    data = export(households, form_for_programme(demo.programme))
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = import_job_run(_create(demo, _kobo(demo, households)).pk)
+        job = import_job_run(_create(demo, data, name=name, source=source).pk)
 
     assert job.status == ImportJob.Status.DONE, job.errors[:3]
     assert (job.village_id, job.households_created) == (None, 7)
     for record in households:
-        household = Submission.objects.get(uuid=record.uuid).household
+        uuid = f"template:{record.village_code}:{record.uuid}" if source == "template" else ""
+        household = Submission.objects.get(uuid=uuid or record.uuid).household
         assert household.village_id == record.village_code
         # The members' sheet is joined through its parent index, whatever the village.
         assert sorted(household.members.values_list("name", "nik")) == sorted(
@@ -99,7 +110,7 @@ def test_each_household_goes_into_its_own_village_with_its_members_and_both_figu
         row = VillageRegistryFigures.objects.get(village_id=code)
         assert (row.households, row.stale) == (before[code] + added, False)
     # The same file again adds nothing, in either village.
-    again = import_job_run(_create(demo, _kobo(demo, households)).pk)
+    again = import_job_run(_create(demo, data, name=name, source=source).pk)
     assert (again.status, again.households_created, again.duplicates_skipped) == ("done", 0, 7)
 
 
@@ -315,3 +326,36 @@ def test_the_command_imports_for_a_programme_and_counts_each_village(demo, house
     persons = sum(len(r.members) for r in households if r.village_code == SIDOHARJO)
     assert f"Sidoharjo ({SIDOHARJO}): 3 households, {persons} persons" in out.getvalue()
     assert f"Girisekar ({GIRISEKAR}): 4 households" in out.getvalue()
+
+
+def test_codes_labels_and_names_unique_in_the_programme_are_its_villages():
+    from berdaya.registry.importers.base import ImportedHousehold
+    from berdaya.registry.records import Where
+    from berdaya.registry.services.import_villages import VillageResolver
+
+    other = "34.03.07.2004"  # a second Sidoharjo, as names repeat across kecamatan
+    resolver = VillageResolver(
+        {GIRISEKAR: "Girisekar", SIDOHARJO: "Sidoharjo", other: "Sidoharjo"},
+        writable={GIRISEKAR, other},
+        programme="Pesisir",
+    )
+    assert resolver.resolve("Girisekar (34.03.06.2002)") == (GIRISEKAR, "")
+    assert resolver.resolve("Desa  GIRISEKAR") == (GIRISEKAR, "")
+    assert resolver.resolve("3403062002") == (GIRISEKAR, "")
+    assert resolver.resolve("34 03 07 2004") == (other, "")
+    assert resolver.resolve("Sidoharjo") == ("", "ambiguous")
+    assert resolver.resolve(SIDOHARJO) == (SIDOHARJO, "not-yours")
+    assert resolver.resolve("") == ("", "missing")
+
+    records = [
+        ImportedHousehold(village_code="Sidoharjo", members=[], where=Where(row, "data"))
+        for row in range(2, 16)
+    ]
+    [problem] = resolver.apply(records, column="desa")
+    assert (problem.row, problem.column, problem.value) == (2, "desa", "Sidoharjo")
+    assert problem.reason == (
+        f"More than one village of the programme has this name (Sidoharjo ({SIDOHARJO}), "
+        f"Sidoharjo ({other})): write the village's code instead. "
+        "14 rows: 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 4 more."
+    )
+    assert {record.village_code for record in records} == {"Sidoharjo"}  # left as written
