@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from berdaya.core.errors import PermissionDenied
+from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.demo.community import GIRISEKAR, SIDOHARJO
 from berdaya.registry.importers.samples import (
     kobo_xlsx,
@@ -210,19 +210,25 @@ def _template_with_village_names(records, form) -> bytes:
     return buffer.getvalue().encode()
 
 
-def test_the_column_matching_proposes_the_village_column_and_requires_one(demo, households):
+def test_the_column_matching_proposes_the_village_column_and_requires_one(
+    demo, households, login
+):
     data = _template_with_village_names(households, form_for_programme(demo.programme))
     job = import_job_run(_create(demo, data, name="pesisir.csv", source="template").pk)
     assert job.status == ImportJob.Status.NEEDS_MAPPING
+    page = login(MANAGER).get(reverse("registry:import-columns", args=[job.pk]))
+    assert page.status_code == 200
+    assert '<option value="desa" selected>desa</option>' in page.content.decode()
 
     fields = {field.key: field for field in import_job_fields(job)}
 
     assert (fields["village_code"].suggested, fields["village_code"].required) == ("desa", True)
     chosen = {key: field.suggested for key, field in fields.items()}
-    with pytest.raises(Exception, match="Choose the column"):
+    with pytest.raises(ValidationFailed) as refused:
         import_job_map_columns(
             user=demo.users[MANAGER], job=job, column_map={**chosen, "village_code": ""}
         )
+    assert refused.value.field == "village_code"
     import_job_map_columns(user=demo.users[MANAGER], job=job, column_map=chosen)
     job = import_job_run(job.pk)
     assert job.status == ImportJob.Status.DONE, job.errors[:3]
