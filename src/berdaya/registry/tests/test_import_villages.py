@@ -210,9 +210,7 @@ def _template_with_village_names(records, form) -> bytes:
     return buffer.getvalue().encode()
 
 
-def test_the_column_matching_proposes_the_village_column_and_requires_one(
-    demo, households, login
-):
+def test_the_column_matching_proposes_the_village_column_and_requires_one(demo, households, login):
     data = _template_with_village_names(households, form_for_programme(demo.programme))
     job = import_job_run(_create(demo, data, name="pesisir.csv", source="template").pk)
     assert job.status == ImportJob.Status.NEEDS_MAPPING
