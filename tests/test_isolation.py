@@ -338,6 +338,7 @@ def _import_job(demo, village_code: str) -> str:
         status=ImportJob.Status.FAILED,
         created_by=demo.users["manajer"],
     )
+    job.villages.set([village_code])
     return str(job.pk)
 
 

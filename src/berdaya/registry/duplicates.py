@@ -32,6 +32,7 @@ class DuplicateAttempt:
 
     nik_hash: str
     household_id: int
+    village_code: str = ""
 
 
 def visible_households(user, household_ids: Iterable[int]) -> set[int]:
@@ -81,7 +82,8 @@ def duplicate_signals_record(
             DuplicateNikSignal(
                 organisation_id=organisation_id,
                 existing_person_id=persons[attempt.nik_hash],
-                attempted_village_id=village_code,
+                # The call's village, or each attempt's (an import for a programme).
+                attempted_village_id=village_code or attempt.village_code,
                 source=source,
                 import_job_id=import_job_id,
                 attempted_by_id=user_id,

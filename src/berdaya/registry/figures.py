@@ -192,16 +192,24 @@ def _changed(households: QuerySet[Household]) -> None:
     villages_changed(households_refresh(households))
 
 
-def import_written(*, organisation_id: int, village_code: str) -> None:
-    """After an import's write, in its transaction. An import only adds households (what is
-    already registered is skipped), so its households are the village's without figures."""
-    households = Household.objects.filter(
-        organisation_id=organisation_id, village_id=village_code
-    ).exclude(pk__in=HouseholdFigures.objects.values("household_id"))
+def import_written(*, organisation_id: int, village_codes: Iterable[str]) -> None:
+    """After an import's write, in its transaction, for every village it wrote (one, or each
+    household's own village of a programme). An import only adds households (what is already
+    registered is skipped), so its households are the villages' without figures."""
+    codes = sorted(set(village_codes))
+    if not codes:
+        return
+    households = Household.objects.filter(organisation_id=organisation_id).exclude(
+        pk__in=HouseholdFigures.objects.values("household_id")
+    )
+    if len(codes) == 1:
+        households = households.filter(village_id=codes[0])
+    else:
+        households = households.filter(village_id__in=codes)
     pairs = households_refresh(households)
-    villages_changed(pairs | {(organisation_id, village_code)})
+    villages_changed(pairs | {(organisation_id, code) for code in codes})
     if (
-        Household.objects.filter(organisation_id=organisation_id, village_id=village_code)[
+        Household.objects.filter(organisation_id=organisation_id, village_id__in=codes)[
             :STATISTICS_AFTER
         ].count()
         >= STATISTICS_AFTER

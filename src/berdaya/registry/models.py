@@ -498,9 +498,22 @@ class ImportJob(models.Model):
         TEMPLATE = "template", _("Berdaya template (CSV or XLSX)")
 
     organisation = models.ForeignKey("organisations.Organisation", models.CASCADE, related_name="+")
-    # An import fills one village: rows for another village are refused, so an
+    # An import fills one village (rows for another village are refused), or, for a
+    # programme with no village chosen, each household's own village of the programme,
+    # read from the file: every such village must be one the uploader may write, so an
     # upload can never write outside the uploader's access.
-    village = models.ForeignKey("areas.Village", models.PROTECT, related_name="+")
+    village = models.ForeignKey(
+        "areas.Village", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The villages the job may write (its village, or the programme's villages the uploader
+    # may import into), narrowed to those it wrote when it is done. Only those who may see
+    # personal data in every one of them see the job (views_imports.import_jobs_visible_to).
+    villages = models.ManyToManyField("areas.Village", related_name="+")
+    # {village code: {"households": n, "persons": m}} of what a done job wrote.
+    village_counts = models.JSONField(default=dict, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     filename = models.CharField(_("file"), max_length=255)
     # The upload is kept encrypted (it holds NIKs) and deleted when the job ends.
@@ -532,13 +545,17 @@ class ImportJob(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    access_scope = Scope(organisation="organisation_id", village="village_id")
+    access_scope = Scope(organisation="organisation_id", village="villages", many=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="import_progress_percent"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(village__isnull=False) | models.Q(programme__isnull=False),
+                name="import_village_or_programme",
             ),
         ]
         verbose_name = _("import")

@@ -24,6 +24,7 @@ from berdaya.areas.models import Village
 from berdaya.core import crypto
 from berdaya.core.access import (
     get_visible_or_404,
+    grants_for,
     organisation_ids_for,
     village_codes_for,
     visible_to,
@@ -38,6 +39,7 @@ from .models import (
     Household,
     HouseholdFigures,
     HouseholdSurvey,
+    ImportJob,
     Person,
     RegistryEvent,
     SocialProtectionScheme,
@@ -638,3 +640,28 @@ def programme_questions(*, organisation_id: int, village_code: str) -> list[Cust
     for question in questions:
         unique.setdefault(question.name, question)
     return list(unique.values())
+
+
+# --- imports ---------------------------------------------------------------------------
+
+
+def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
+    """Imports `user` may see: of their organisation, and only when every village the job
+    may write (for a programme's job, the villages it wrote once done) is one where they
+    see personal data — its report names rows of all of them."""
+    through = ImportJob.villages.through
+    condition = Q(pk__in=[])
+    for grant in grants_for(user):
+        if not grant.personal:
+            continue
+        outside = through.objects.exclude(village_id__in=grant.village_codes)
+        condition |= Q(organisation_id=grant.organisation_id) & ~Q(
+            pk__in=outside.values("importjob_id")
+        )
+    return visible_to(user, ImportJob.objects.filter(condition)).select_related(
+        "village", "programme", "organisation", "created_by"
+    )
+
+
+def import_job_get(*, user, pk: int) -> ImportJob:
+    return get_visible_or_404(user, import_jobs_visible_to(user), pk=pk)

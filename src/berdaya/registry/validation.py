@@ -179,7 +179,7 @@ class _Collector:
 def validate_households(
     records: Iterable[HouseholdRecord],
     *,
-    village_code: str,
+    village_code: str | None,
     district_codes: set[str],
     existing_nik_hashes: Mapping[str, object] | None = None,
     existing_uuids: set[str] | None = None,
@@ -188,9 +188,10 @@ def validate_households(
     require_one_head: bool = True,
     may_see: Callable[[int], bool] | None = None,
 ) -> Report:
-    """Check records for one village. `existing_nik_hashes` are hashes already in the
-    organisation's registry -> their household (a NIK there belongs to another household:
-    an error). Only for a household the user may see (`may_see(household_id)`) does
+    """Check records for one village (`village_code`; None when the caller has checked each
+    record's village, as an import for a programme does). `existing_nik_hashes` are hashes
+    already in the organisation's registry -> their household (a NIK there belongs to another
+    household: an error). Only for a household the user may see (`may_see(household_id)`) does
     the message say so; otherwise it asks to check the number (registry.duplicates)."""
     from .duplicates import DuplicateAttempt, duplicate_message
 
@@ -232,7 +233,9 @@ def validate_households(
                     duplicate_message(visible=bool(may_see and may_see(household_id))),
                     mask=True,
                 )
-                report.duplicates.append(DuplicateAttempt(nik_hash, household_id))
+                report.duplicates.append(
+                    DuplicateAttempt(nik_hash, household_id, record.village_code)
+                )
             elif nik_hash in seen_niks:
                 say.error(
                     member.where,
@@ -249,7 +252,7 @@ def validate_households(
 
 def _check_household(say, record, village_code, district_codes, today) -> None:
     where = record.where
-    if record.village_code != village_code:
+    if village_code is not None and record.village_code != village_code:
         say.error(
             where,
             "village_code",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from berdaya.areas.models import Village
-from berdaya.core.access import get_visible_or_404, visible_to
+from berdaya.core.access import visible_to
 from berdaya.core.errors import BerdayaError, PermissionDenied
 from berdaya.core.jobs import workers_alive, workers_needed
 from berdaya.organisations.models import Organisation
@@ -28,21 +28,14 @@ from . import import_report, xlsform
 from .duplicates import duplicate_signals_for
 from .importers import template_csv, template_xlsx
 from .models import Household, ImportJob
+from .selectors import import_job_get, import_jobs_visible_to
 from .services import imports as services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Multipart overhead on top of the file itself, before a request counts as too large.
 FORM_OVERHEAD = 64 * 1024
-
-
-def import_jobs_visible_to(user):
-    return visible_to(user, ImportJob.objects.select_related("village", "created_by"))
-
-
-def import_job_get(*, user, pk: int) -> ImportJob:
-    return get_visible_or_404(
-        user, ImportJob.objects.select_related("village", "organisation", "created_by"), pk=pk
-    )
+# The import form's target for a programme's villages, before the programme's id.
+PROGRAMME = "programme:"
 
 
 class ImportForm(forms.Form):
@@ -63,25 +56,51 @@ class ImportForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, targets, **kwargs):
+    def __init__(self, *args, targets, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.programmes = {programme.pk: programme for programme, _mine in programmes}
         several = len({o.pk for o, _v in targets}) > 1
-        self.fields["target"].widget.choices = [
+        villages = [
             (
                 f"{organisation.pk}:{village.code}",
                 f"{village.name} ({village.code})" + (f" · {organisation}" if several else ""),
             )
             for organisation, village in targets
         ]
+        # A programme's export covering its villages: each household into its own village.
+        whole = [
+            (
+                f"{PROGRAMME}{programme.pk}",
+                _("%(programme)s: each household's village from the file (%(villages)s)")
+                % {
+                    "programme": programme.name,
+                    "villages": ", ".join(village.name for village in mine),
+                },
+            )
+            for programme, mine in programmes
+        ]
+        self.fields["target"].widget.choices = (
+            [(_("One village"), villages), (_("Several villages of a programme"), whole)]
+            if whole
+            else villages
+        )
 
     def clean_target(self):
+        """(organisation, village, None), or (organisation, None, programme)."""
         value = self.cleaned_data["target"]
+        if value.startswith(PROGRAMME):
+            number = value.removeprefix(PROGRAMME)
+            # Only a programme offered (one of the user's): another's is not even named.
+            programme = self.programmes.get(int(number)) if number.isdigit() else None
+            if programme is None:
+                raise forms.ValidationError(_("Choose a village."))
+            return programme.organisation, None, programme
         organisation_id, _sep, code = value.partition(":")
         organisation = Organisation.objects.filter(pk=organisation_id).first()
         village = Village.objects.filter(code=code).first()
         if not organisation_id.isdigit() or organisation is None or village is None:
             raise forms.ValidationError(_("Choose a village."))
-        return organisation, village
+        return organisation, village, None
 
 
 def _no_worker() -> bool:
@@ -117,6 +136,7 @@ def import_new(request):
     targets = services.import_targets(request.user)
     if not targets:
         raise PermissionDenied(_("Only the organisation's facilitators and managers can import."))
+    programmes = services.import_programmes(request.user)
     if request.method == "POST" and _too_large(request):
         # Refused from the request's size alone, before the upload is read.
         limit = settings.BERDAYA_MAX_UPLOAD_BYTES / 1_048_576
@@ -124,19 +144,22 @@ def import_new(request):
             request,
             "registry/imports/new.html",
             {
-                "form": ImportForm(targets=targets),
+                "form": ImportForm(targets=targets, programmes=programmes),
                 "error": _("The file is larger than %(limit)s MB.") % {"limit": f"{limit:.0f}"},
             },
             status=413,
         )
-    form = ImportForm(request.POST or None, request.FILES or None, targets=targets)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, targets=targets, programmes=programmes
+    )
     if request.method == "POST" and form.is_valid():
-        organisation, village = form.cleaned_data["target"]
+        organisation, village, programme = form.cleaned_data["target"]
         try:
             job = services.import_job_create(
                 user=request.user,
                 organisation=organisation,
                 village=village,
+                programme=programme,
                 source=form.cleaned_data["source"],
                 uploaded_file=form.cleaned_data["file"],
                 include_rejected=form.cleaned_data["include_rejected"],
@@ -169,7 +192,18 @@ def _context(job: ImportJob, user) -> dict:
         "error_cards": import_report.cards(job.errors, filename=job.filename),
         "warning_cards": import_report.cards(job.warnings, filename=job.filename),
         "imported": list(imported),
+        "by_village": _by_village(job) if done else [],
     }
+
+
+def _by_village(job: ImportJob) -> list[dict]:
+    """What a done job wrote in each village, by village name."""
+    counts = job.village_counts or {}
+    names = dict(Village.objects.filter(code__in=counts).values_list("code", "name"))
+    return sorted(
+        ({"code": code, "name": names.get(code, code), **found} for code, found in counts.items()),
+        key=lambda row: (row["name"], row["code"]),
+    )
 
 
 @require_GET

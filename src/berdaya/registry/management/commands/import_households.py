@@ -15,7 +15,11 @@ from django.utils.translation import gettext as _
 from berdaya.core.management.base import BerdayaCommand
 from berdaya.registry.models import ImportJob
 from berdaya.registry.services import import_job_create, import_job_run
-from berdaya.registry.services.imports import import_job_fields, import_targets
+from berdaya.registry.services.imports import (
+    import_job_fields,
+    import_programmes,
+    import_targets,
+)
 
 
 class Command(BerdayaCommand):
@@ -32,7 +36,15 @@ class Command(BerdayaCommand):
             choices=ImportJob.Source.values,
             help="kobo (XLSX), odk (CSV zip) or template (CSV or XLSX).",
         )
-        parser.add_argument("--village", required=True, help="The village's Kemendagri code.")
+        where = parser.add_mutually_exclusive_group(required=True)
+        where.add_argument("--village", help="The village's Kemendagri code.")
+        where.add_argument(
+            "--programme",
+            help=(
+                "A programme's id or name: each household goes into its own village of the "
+                "programme, read from the file's village column."
+            ),
+        )
         parser.add_argument(
             "--user",
             required=True,
@@ -53,7 +65,17 @@ class Command(BerdayaCommand):
         )
 
     def handle(
-        self, *args, file, source, village, user, organisation, columns, include_rejected, **options
+        self,
+        *args,
+        file,
+        source,
+        village,
+        programme,
+        user,
+        organisation,
+        columns,
+        include_rejected,
+        **options,
     ):
         path = Path(file)
         if not path.is_file():
@@ -63,12 +85,17 @@ class Command(BerdayaCommand):
             raise CommandError(
                 _("There is no active user “%(user)s”.") % {"user": user}, returncode=2
             )
-        target = self._target(person, village, organisation)
+        if programme:
+            chosen = self._programme(person, programme, organisation)
+            target = (chosen.organisation, None)
+        else:
+            chosen, target = None, self._target(person, village, organisation)
         with path.open("rb") as handle:
             job = import_job_create(
                 user=person,
                 organisation=target[0],
                 village=target[1],
+                programme=chosen,
                 source=source,
                 uploaded_file=File(handle, name=path.name),
                 column_map=self._columns(columns),
@@ -95,6 +122,32 @@ class Command(BerdayaCommand):
                 returncode=2,
             )
         return pairs[0]
+
+    def _programme(self, user, programme: str, organisation: str | None):
+        """A programme of several villages `user` may import into, by its id or its name."""
+        found = [
+            chosen
+            for chosen, _mine in import_programmes(user)
+            if str(chosen.pk) == programme or chosen.name == programme
+        ]
+        if organisation:
+            found = [chosen for chosen in found if chosen.organisation.name == organisation]
+        if not found:
+            raise CommandError(
+                _(
+                    "%(user)s cannot import for programme %(programme)s: it is not a "
+                    "programme of several villages with one of theirs."
+                )
+                % {"user": user.username, "programme": programme},
+                returncode=2,
+            )
+        if len(found) > 1:
+            names = ", ".join(f"{chosen.pk} ({chosen.organisation.name})" for chosen in found)
+            raise CommandError(
+                _("Several programmes have this name; give its id: %(names)s.") % {"names": names},
+                returncode=2,
+            )
+        return found[0]
 
     def _columns(self, columns: str | None) -> dict[str, str]:
         if not columns:
@@ -134,6 +187,17 @@ class Command(BerdayaCommand):
                     }
                 )
             )
+            if not job.village_id:
+                names = dict(job.programme.villages.values_list("code", "name"))
+                for code, counts in sorted(job.village_counts.items()):
+                    self.stdout.write(
+                        _("%(village)s: %(households)d households, %(persons)d persons")
+                        % {
+                            "village": f"{names.get(code, code)} ({code})",
+                            "households": counts["households"],
+                            "persons": counts["persons"],
+                        }
+                    )
             return
         if job.status == ImportJob.Status.NEEDS_MAPPING:
             # The matching the web page would propose, as a file to correct and pass back.
