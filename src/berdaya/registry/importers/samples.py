@@ -186,6 +186,8 @@ def _household_answer(record: ImportedHousehold, question: Question):
 
 
 def _member_answer(member: MemberRecord, question: Question):
+    if question.key.startswith("network."):  # picked ids (a list) or names as written
+        return member.network.get(question.key.removeprefix("network."))
     return getattr(member, question.key)
 
 
