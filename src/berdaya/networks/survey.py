@@ -124,8 +124,10 @@ def survey_ties_record(
     for a in answers:
         if (a.respondent_id, a.on) not in respondents:
             continue
-        target_id = a.target_id if a.target_id in people else None
-        name = "" if target_id else (" ".join(a.target_name.split()) or str(a.target_id or ""))
+        if a.target_id is not None and a.target_id not in people:
+            continue  # not a person of the village (the import refuses such a file)
+        target_id = a.target_id
+        name = "" if target_id else " ".join(a.target_name.split())
         if target_id is None and name:
             same = by_name.get(_name_key(name), [])
             if len(same) == 1:

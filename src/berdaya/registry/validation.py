@@ -83,6 +83,7 @@ def asked_of_problem(name: str, value, *, sex: str, age: int | None) -> str:
         "age": age,
     }
 
+
 _SINGLE_CHOICES = {
     "floor": choices.Floor,
     "wall": choices.Wall,
@@ -412,7 +413,9 @@ def _check_network(say, member: MemberRecord) -> None:
         ids = picked_of(member.network.get(name))
         written = member.network.get(f"{name}_names") or ""
         if any(not value.isdigit() for value in ids):
-            say.error(member.where, f"network.{name}", " ".join(ids), _("Not a person of the list."))
+            say.error(
+                member.where, f"network.{name}", " ".join(ids), _("Not a person of the list.")
+            )
         if len(ids) + len(names_of(written)) > MAX_NAMES:
             say.error(
                 member.where,

@@ -253,8 +253,8 @@ GROUPS: tuple[Group, ...] = (
                 "nomornya (atau KK lama sebelum pindah atau pemekaran).",
                 "Note: the KK's first six digits are not this village's district code. Check "
                 "the number (or an old KK from before a move or a district split).",
-                relevant="${no_kk} != '' and substring(${no_kk}, 1, 6) != "
-                "translate(substring(${kode_desa}, 1, 8), '.', '')",
+                relevant="${no_kk} != '' and substr(${no_kk}, 0, 6) != "
+                "translate(substr(${kode_desa}, 0, 8), '.', '')",
             ),
             _q(
                 HOUSEHOLD_SIZE,
@@ -327,7 +327,7 @@ GROUPS: tuple[Group, ...] = (
                 "Note: this NIK encodes the other sex (day + 40 for women). Check the NIK and "
                 "the sex.",
                 relevant="${nik} != '' and ${jenis_kelamin} != '' and "
-                "((number(substring(${nik}, 7, 2)) > 40) != (${jenis_kelamin} = 'P'))",
+                "((number(substr(${nik}, 6, 8)) > 40) != (${jenis_kelamin} = 'P'))",
             ),
             _q(
                 "cek_nik_lahir",
@@ -335,10 +335,10 @@ GROUPS: tuple[Group, ...] = (
                 "Perhatian: tanggal lahir di NIK berbeda dengan tanggal lahir yang dicatat.",
                 "Note: the birth date in the NIK differs from the recorded one.",
                 relevant="${nik} != '' and ${tanggal_lahir} != '' and "
-                "(number(substring(${nik}, 7, 2)) mod 40 != "
+                "(number(substr(${nik}, 6, 8)) mod 40 != "
                 "number(format-date(${tanggal_lahir}, '%e')) or "
-                "substring(${nik}, 9, 2) != format-date(${tanggal_lahir}, '%m') or "
-                "substring(${nik}, 11, 2) != format-date(${tanggal_lahir}, '%y'))",
+                "substr(${nik}, 8, 10) != format-date(${tanggal_lahir}, '%m') or "
+                "substr(${nik}, 10, 12) != format-date(${tanggal_lahir}, '%y'))",
             ),
             _q(
                 "status_kawin",
@@ -925,9 +925,7 @@ def form_build(
             members = (*members, *_network_questions(with_list=bool(people)))
         questions = tuple(_count_constraint(_set_group(q, group)) for q in members)
         questions = tuple(
-            replace(q, constraint=f"regex(., '{nik_pattern(provinces)}')")
-            if q.key == "nik"
-            else q
+            replace(q, constraint=f"regex(., '{nik_pattern(provinces)}')") if q.key == "nik" else q
             for q in questions
         )
         if villages and group.name == "lokasi":
@@ -1086,9 +1084,7 @@ def xlsform_build(form: Form | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def form_for_programme(
-    programme=None, *, organisation_id: int | None = None, user=None
-) -> Form:
+def form_for_programme(programme=None, *, organisation_id: int | None = None, user=None) -> Form:
     """The form a programme's facilitators collect with: its villages and its questions.
 
     With `user`, the network questions pick from the people of the programme's villages

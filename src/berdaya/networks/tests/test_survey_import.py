@@ -135,9 +135,7 @@ def test_more_names_than_the_form_allows_refuse_the_import(demo):
     assert any(e["reason"] == "At most 3 people." for e in job.errors), job.errors
 
 
-def test_the_programmes_form_lists_only_people_the_user_may_see_and_records_the_read(
-    demo, login
-):
+def test_the_programmes_form_lists_only_people_the_user_may_see_and_records_the_read(demo, login):
     facilitator = demo.users["pendamping.girisekar"]
     form = form_for_programme(demo.programme, user=facilitator)
     assert {c.village for c in form.lists[PEOPLE_LIST]} == {GIRISEKAR}
