@@ -37,6 +37,9 @@ class MemberRecord:
     chronic_illness: bool | None = None
     pregnant: bool | None = None
     undernourished: bool | None = None
+    # The network questions' answers (networks.survey): "advice_from" -> registry ids
+    # picked from the form's list, "advice_from_names" -> names written in.
+    network: dict[str, object] = field(default_factory=dict)
     where: Where = Where(0)
 
 

@@ -25,6 +25,65 @@ from .records import SURVEY_FIELDS, HouseholdRecord, MemberRecord, Problem
 
 MAX_AGE_YEARS = 120
 
+
+@dataclass(frozen=True)
+class AskedOf:
+    """Who a member question is asked of: ages (full years on the survey date), sex.
+
+    The XLSForm's relevance is built from these (registry/xlsform.py), so the form asks
+    exactly whom the import expects; an answer outside (a pregnant man, a married
+    six-year-old) is imported with a warning to check it. `harmless` answers (a "no")
+    are fine for anyone.
+    """
+
+    minimum: int | None = None
+    maximum: int | None = None
+    sex: str = ""
+    harmless: frozenset = frozenset()
+
+
+ASKED_OF = {
+    "pregnant": AskedOf(10, 55, sex=Person.Sex.FEMALE, harmless=frozenset({False})),
+    "attending_school": AskedOf(5, 24, harmless=frozenset({False})),
+    "marital_status": AskedOf(10, harmless=frozenset({"single"})),
+    "occupation": AskedOf(10, harmless=frozenset({"student", "not_working"})),
+    # The global MPI's nutrition: children under 5 (posyandu weighing), 5–19 (thin for
+    # their age), adults 20–70 (BMI under 18.5); not asked after 70.
+    "undernourished": AskedOf(None, 70, harmless=frozenset({False})),
+}
+NUTRITION_BANDS = ((0, 4), (5, 19), (20, 70))
+
+
+def age_on(birth: datetime.date, on: datetime.date) -> int:
+    """Full years on a day (as the form's `int((survey date - birth date) div 365.25)`)."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def asked_of_problem(name: str, value, *, sex: str, age: int | None) -> str:
+    """Why an answer is not one the form would have asked for, or ''."""
+    rule = ASKED_OF[name]
+    if value in (None, "") or value in rule.harmless:
+        return ""
+    if rule.sex and sex and sex != rule.sex:
+        return _("Asked only of women: check this answer.")
+    if age is None:
+        return ""
+    low = rule.minimum if rule.minimum is not None else 0
+    high = rule.maximum if rule.maximum is not None else MAX_AGE_YEARS
+    if low <= age <= high:
+        return ""
+    if rule.maximum is None:
+        band = _("%(min)d and over") % {"min": low}
+    elif rule.minimum is None:
+        band = _("up to %(max)d") % {"max": high}
+    else:
+        band = f"{low}–{high}"
+    return _("Asked only of people aged %(band)s; this person is %(age)d: check this answer.") % {
+        "band": band,
+        "age": age,
+    }
+
+
 _SINGLE_CHOICES = {
     "floor": choices.Floor,
     "wall": choices.Wall,
@@ -134,7 +193,12 @@ def check_nik(
     return NikCheck(tuple(errors), tuple(warnings))
 
 
-def check_kk(kk: str, *, district_codes: Iterable[str] | None = None) -> NikCheck:
+def check_kk(
+    kk: str, *, district_codes: Iterable[str] | None = None, village_code: str = ""
+) -> NikCheck:
+    """KK structure: 16 digits; its district code should be a district, and the village's
+    (the KK is issued where the household lives; an old one after a move, or after a
+    district was split, is for the facilitator to check)."""
     digits = crypto.normalise_identifier(kk)
     if len(digits) != 16 or digits != kk.strip().replace(" ", "").replace("-", ""):
         return NikCheck(
@@ -149,6 +213,16 @@ def check_kk(kk: str, *, district_codes: Iterable[str] | None = None) -> NikChec
             warnings=(
                 _("The first six digits (%(code)s) are not a district (kecamatan) code.")
                 % {"code": district},
+            )
+        )
+    if village_code and village_code[:8] != district:
+        return NikCheck(
+            warnings=(
+                _(
+                    "The first six digits (%(code)s) are not this village's district "
+                    "(%(village)s): check the number."
+                )
+                % {"code": district, "village": village_code[:8]},
             )
         )
     return NikCheck()
@@ -220,7 +294,7 @@ def validate_households(
                 % {"count": len(heads)},
             )
         for member in record.members:
-            _check_member(say, member, district_codes, today)
+            _check_member(say, member, district_codes, today, record.surveyed_on)
             if not member.nik:
                 continue
             nik_hash = crypto.blind_index(member.nik)
@@ -261,7 +335,11 @@ def _check_household(say, record, village_code, district_codes, today) -> None:
             % {"code": record.village_code or "—", "village": village_code},
         )
     if record.kk:
-        result = check_kk(record.kk, district_codes=district_codes)
+        result = check_kk(
+            record.kk,
+            district_codes=district_codes,
+            village_code=record.village_code or village_code,
+        )
         for reason in result.errors:
             say.error(where, "kk", record.kk, reason, mask=True)
         for reason in result.warnings:
@@ -289,8 +367,16 @@ def _check_household(say, record, village_code, district_codes, today) -> None:
                 say.error(where, name, value, error.message)
 
 
-def _check_member(say, member: MemberRecord, district_codes, today) -> None:
+def _check_member(say, member: MemberRecord, district_codes, today, surveyed_on=None) -> None:
     where = member.where
+    on = surveyed_on if surveyed_on and surveyed_on <= today else today
+    age = age_on(member.birth_date, on) if member.birth_date and member.birth_date <= on else None
+    for name in ASKED_OF:
+        value = getattr(member, name)
+        reason = asked_of_problem(name, value, sex=member.sex, age=age)
+        if reason:
+            say.warn(where, name, value, reason)
+    _check_network(say, member)
     if not member.name.strip():
         say.error(where, "name", member.name, _("A member needs a name."))
     for name, choice in _MEMBER_CHOICES.items():
@@ -319,6 +405,27 @@ def _check_member(say, member: MemberRecord, district_codes, today) -> None:
             say.error(where, "nik", member.nik, reason, mask=True)
         for reason in result.warnings:
             say.warn(where, "nik", member.nik, reason, mask=True)
+
+
+def _check_network(say, member: MemberRecord) -> None:
+    """The network questions: people picked from the list (registry ids) and names written
+    in, at most `MAX_NAMES` per question (the form's constraint)."""
+    from berdaya.networks.survey import MAX_NAMES, QUESTIONS, names_of, picked_of
+
+    for name, _kind, _label in QUESTIONS:
+        ids = picked_of(member.network.get(name))
+        written = member.network.get(f"{name}_names") or ""
+        if any(not value.isdigit() for value in ids):
+            say.error(
+                member.where, f"network.{name}", " ".join(ids), _("Not a person of the list.")
+            )
+        if len(ids) + len(names_of(written)) > MAX_NAMES:
+            say.error(
+                member.where,
+                f"network.{name}_names" if written else f"network.{name}",
+                written or " ".join(ids),
+                _("At most %(count)d people.") % {"count": MAX_NAMES},
+            )
 
 
 def _unknown_choice(choice) -> str:

@@ -265,7 +265,7 @@ def import_xlsform(request):
     programme_id = request.GET.get("programme", "")
     if programme_id:
         programme = programme_get(user=request.user, pk=programme_id)
-        form = xlsform.form_for_programme(programme)
+        form = xlsform.form_for_download(programme, user=request.user)
         filename = f"berdaya-pemetaan-program-{programme.pk}.xlsx"
     else:
         form = xlsform.form_build()

@@ -12,7 +12,9 @@ Indonesian (the default language) and English.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -20,11 +22,17 @@ from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from berdaya.core.validators import column_range
+
 from . import choices
-from .models import CustomQuestion, Person, SocialProtectionScheme
+from .models import CustomQuestion, HouseholdSurvey, Person, SocialProtectionScheme
+from .validation import _COUNTS, ASKED_OF
 
 FORM_ID = "berdaya_pemetaan"
-FORM_VERSION = "2026.1"
+# The version written in the form is this and a digest of everything else in it
+# (`form_version`): it changes whenever a question, a choice or a setting does (ODK
+# Central refuses a new form with the version of one it has), and stays when nothing did.
+FORM_VERSION = "2026.2"
 FORM_TITLE = "Pemetaan Rumah Tangga Berdaya"
 ID = "Indonesian (id)"
 EN = "English (en)"
@@ -38,6 +46,54 @@ PROGRAMME_GROUP = "tambahan"
 YES, NO = "yes", "no"
 
 NIK_PATTERN = "^[0-9]{16}$"
+PEOPLE_LIST = "orang"  # the village's people, for the network questions
+HOUSEHOLD_SIZE = "jumlah_anggota"
+
+# Digits 7–12 of a NIK: the birth date as DDMMYY, day + 40 for women, as
+# `validation.nik_birth_date` reads it (29 February only in years divisible by four:
+# a two-digit year is 2000–today or 1900s, where that is the leap-year rule).
+_DAY_1_28 = "(0[1-9]|1[0-9]|2[0-8]|4[1-9]|5[0-9]|6[0-8])"
+_NIK_DATE = (
+    f"({_DAY_1_28}(0[1-9]|1[0-2])[0-9]{{2}}"
+    "|(29|30|69|70)(0[13-9]|1[0-2])[0-9]{2}"
+    "|(31|71)(0[13578]|1[02])[0-9]{2}"
+    "|(29|69)02([02468][048]|[13579][26]))"
+)
+_NIK_SERIAL = "([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"  # from 0001
+
+
+def nik_pattern(provinces: Iterable[str] = ()) -> str:
+    """A regular expression for what `validation.check_nik` accepts as far as a pattern can
+    tell: 16 digits, a known province, a birth date, a serial from 0001. (Whether the six
+    digits are a district the import checks against its table of districts.)"""
+    codes = sorted(set(provinces))
+    province = f"({'|'.join(codes)})" if codes else "[0-9]{2}"
+    return f"^{province}[0-9]{{4}}{_NIK_DATE}{_NIK_SERIAL}$"
+
+
+def _asked_of(name: str) -> str:
+    """The relevance of a member question, from `validation.ASKED_OF` (unknown age: asked)."""
+    rule = ASKED_OF[name]
+    parts = []
+    if rule.sex:
+        parts.append(f"${{jenis_kelamin}} = '{rule.sex}'")
+    ages = []
+    if rule.minimum is not None:
+        ages.append(f"${{umur}} >= {rule.minimum}")
+    if rule.maximum is not None:
+        ages.append(f"${{umur}} <= {rule.maximum}")
+    if ages:
+        parts.append(f"(${{tanggal_lahir}} = '' or ({' and '.join(ages)}))")
+    return " and ".join(parts)
+
+
+# Full years on the survey date, exactly as `validation.age_on` counts them.
+AGE_CALCULATION = (
+    "if(${tanggal_lahir} = '', '', "
+    "number(format-date(${tanggal_survei}, '%Y')) - number(format-date(${tanggal_lahir}, '%Y'))"
+    " - if(number(format-date(${tanggal_survei}, '%m%d')) < "
+    "number(format-date(${tanggal_lahir}, '%m%d')), 1, 0))"
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +113,7 @@ class Question:
     appearance: str = ""
     hint: tuple[str, str] = ("", "")
     calculation: str = ""
+    choice_filter: str = ""
 
     @property
     def kind(self) -> str:
@@ -81,6 +138,7 @@ class Group:
     questions: tuple[Question, ...]
     repeat: bool = False
     relevant: str = CONSENT_GIVEN
+    repeat_count: str = ""
 
 
 def _q(name, type_, label_id, label_en, key="", **options) -> Question:
@@ -188,6 +246,28 @@ GROUPS: tuple[Group, ...] = (
                 ),
                 appearance="numbers",
             ),
+            _q(
+                "cek_kk",
+                "note",
+                "Perhatian: enam angka pertama KK bukan kode kecamatan desa ini. Periksa "
+                "nomornya (atau KK lama sebelum pindah atau pemekaran).",
+                "Note: the KK's first six digits are not this village's district code. Check "
+                "the number (or an old KK from before a move or a district split).",
+                relevant="${no_kk} != '' and substr(${no_kk}, 0, 6) != "
+                "translate(substr(${kode_desa}, 0, 8), '.', '')",
+            ),
+            _q(
+                HOUSEHOLD_SIZE,
+                "integer",
+                "Jumlah anggota rumah tangga",
+                "Number of household members",
+                required=True,
+                constraint=". >= 1 and . <= 50",
+                constraint_message=(
+                    "Jumlah anggota antara 1 dan 50.",
+                    "Between 1 and 50 members.",
+                ),
+            ),
         ),
     ),
     Group(
@@ -201,8 +281,13 @@ GROUPS: tuple[Group, ...] = (
                 "NIK (kosongkan jika belum punya)",
                 "NIK (leave empty if none yet)",
                 "nik",
-                constraint=f"regex(., '{NIK_PATTERN}')",
-                constraint_message=("NIK terdiri dari 16 angka.", "A NIK has exactly 16 digits."),
+                constraint=f"regex(., '{nik_pattern()}')",
+                constraint_message=(
+                    "NIK terdiri dari 16 angka: kode wilayah, tanggal lahir (DDMMYY, tanggal + 40 "
+                    "untuk perempuan) dan nomor urut mulai 0001.",
+                    "A NIK has 16 digits: area code, birth date (DDMMYY, day + 40 for women) "
+                    "and a serial from 0001.",
+                ),
                 appearance="numbers",
             ),
             _q(
@@ -233,12 +318,35 @@ GROUPS: tuple[Group, ...] = (
                     "The date cannot be in the future.",
                 ),
             ),
+            _q("umur", "calculate", "", "", calculation=AGE_CALCULATION),
+            _q(
+                "cek_nik_kelamin",
+                "note",
+                "Perhatian: NIK ini mencatat jenis kelamin lain (tanggal + 40 untuk perempuan). "
+                "Periksa NIK dan jenis kelamin.",
+                "Note: this NIK encodes the other sex (day + 40 for women). Check the NIK and "
+                "the sex.",
+                relevant="${nik} != '' and ${jenis_kelamin} != '' and "
+                "((number(substr(${nik}, 6, 8)) > 40) != (${jenis_kelamin} = 'P'))",
+            ),
+            _q(
+                "cek_nik_lahir",
+                "note",
+                "Perhatian: tanggal lahir di NIK berbeda dengan tanggal lahir yang dicatat.",
+                "Note: the birth date in the NIK differs from the recorded one.",
+                relevant="${nik} != '' and ${tanggal_lahir} != '' and "
+                "(number(substr(${nik}, 6, 8)) mod 40 != "
+                "number(format-date(${tanggal_lahir}, '%e')) or "
+                "substr(${nik}, 8, 10) != format-date(${tanggal_lahir}, '%m') or "
+                "substr(${nik}, 10, 12) != format-date(${tanggal_lahir}, '%y'))",
+            ),
             _q(
                 "status_kawin",
                 "select_one status_kawin",
                 "Status perkawinan",
                 "Marital status",
                 "marital_status",
+                relevant=_asked_of("marital_status"),
             ),
             _q(
                 "pendidikan",
@@ -247,13 +355,21 @@ GROUPS: tuple[Group, ...] = (
                 "Highest education",
                 "education",
             ),
-            _q("sekolah", _YES_NO, "Masih bersekolah?", "Attending school?", "attending_school"),
+            _q(
+                "sekolah",
+                _YES_NO,
+                "Masih bersekolah?",
+                "Attending school?",
+                "attending_school",
+                relevant=_asked_of("attending_school"),
+            ),
             _q(
                 "pekerjaan",
                 "select_one pekerjaan",
                 "Pekerjaan utama",
                 "Main occupation",
                 "occupation",
+                relevant=_asked_of("occupation"),
             ),
             _q(
                 "disabilitas",
@@ -275,17 +391,39 @@ GROUPS: tuple[Group, ...] = (
                 "Sedang hamil?",
                 "Pregnant?",
                 "pregnant",
-                relevant="${jenis_kelamin} = 'P'",
+                relevant=_asked_of("pregnant"),
+            ),
+            # The wording of the nutrition question by age band (validation.NUTRITION_BANDS).
+            _q(
+                "gizi_cara_id",
+                "calculate",
+                "",
+                "",
+                calculation="if(${tanggal_lahir} = '', 'stunting, berat kurang atau sangat "
+                "kurus', if(${umur} <= 4, 'balita: pendek atau berat kurang menurut KMS/posyandu', "
+                "if(${umur} <= 19, 'sangat kurus untuk usianya', 'sangat kurus: IMT di bawah "
+                "18,5')))",
+            ),
+            _q(
+                "gizi_cara_en",
+                "calculate",
+                "",
+                "",
+                calculation="if(${tanggal_lahir} = '', 'stunted, underweight or very thin', "
+                "if(${umur} <= 4, 'under five: stunted or underweight on the posyandu chart', "
+                "if(${umur} <= 19, 'very thin for their age', 'very thin: BMI under 18.5')))",
             ),
             _q(
                 "gizi_kurang",
                 _YES_NO,
-                "Kurang gizi (stunting/berat kurang menurut posyandu, atau sangat kurus)?",
-                "Undernourished (stunted/underweight per posyandu, or very thin)?",
+                "Kurang gizi (${gizi_cara_id})?",
+                "Undernourished (${gizi_cara_en})?",
                 "undernourished",
+                relevant=_asked_of("undernourished"),
             ),
         ),
         repeat=True,
+        repeat_count=f"${{{HOUSEHOLD_SIZE}}}",
     ),
     Group(
         "rumah",
@@ -307,7 +445,12 @@ GROUPS: tuple[Group, ...] = (
                 "Waktu mengambil air minum, pulang-pergi (menit; 0 jika di rumah)",
                 "Minutes to fetch drinking water, round trip (0 if at home)",
                 "water_minutes",
+                # A round trip within the day (the column would hold more: a typing slip).
                 constraint=". >= 0 and . <= 720",
+                constraint_message=(
+                    "Isi menit dari 0 sampai 720 (12 jam).",
+                    "Minutes from 0 to 720 (12 hours).",
+                ),
             ),
             _q(
                 "sanitasi",
@@ -343,7 +486,6 @@ GROUPS: tuple[Group, ...] = (
                 "Luas lahan yang digarap (m²)",
                 "Land farmed (m²)",
                 "land_m2",
-                constraint=". >= 0",
             ),
             _q("sapi", "integer", "Jumlah sapi atau kerbau", "Cattle or buffalo", "cattle"),
             _q("kambing", "integer", "Jumlah kambing atau domba", "Goats or sheep", "goats"),
@@ -368,7 +510,6 @@ GROUPS: tuple[Group, ...] = (
                 "Perkiraan pengeluaran sebulan (Rp)",
                 "Estimated spending a month (Rp)",
                 "monthly_expenditure",
-                constraint=". >= 0",
             ),
             _q("tabungan", _YES_NO, "Punya tabungan?", "Has savings?", "has_savings"),
             _q("utang", _YES_NO, "Punya utang?", "Has debts?", "has_debt"),
@@ -384,7 +525,6 @@ GROUPS: tuple[Group, ...] = (
                 "Anak yang meninggal dalam 5 tahun terakhir",
                 "Children who died in the last 5 years",
                 "child_deaths_5y",
-                constraint=". >= 0",
             ),
             _q(
                 "bencana",
@@ -415,15 +555,24 @@ GROUPS: tuple[Group, ...] = (
     ),
 )
 
-# Shown after the members when the household has not exactly one head.
+# After the members: a household has exactly one head. The question appears only when it
+# has not, is required, and refuses every answer, so the form cannot be finished until the
+# members' relations are corrected (the same on ODK Collect and Enketo).
+_HEAD_MESSAGE = (
+    "Rumah tangga harus punya tepat satu kepala rumah tangga: kembali ke anggota dan "
+    "perbaiki hubungannya.",
+    "A household has exactly one head: go back to the members and correct their relations.",
+)
 _HEAD_CHECK = (
     _q("jumlah_kepala", "calculate", "", "", calculation="count(${hubungan}[. = 'head'])"),
     _q(
         "cek_kepala",
-        "note",
-        "Perhatian: rumah tangga harus punya tepat satu kepala rumah tangga.",
-        "Note: a household has exactly one head.",
+        "text",
+        *_HEAD_MESSAGE,
+        required=True,
         relevant=f"{CONSENT_GIVEN} and ${{jumlah_kepala}} != 1",
+        constraint="${jumlah_kepala} = 1",
+        constraint_message=_HEAD_MESSAGE,
     ),
 )
 
@@ -597,6 +746,79 @@ CODE_LISTS = {
 class Choice:
     name: str
     label: tuple[str, str]
+    village: str = ""  # the choice filter of the people list (`desa = ${kode_desa}`)
+
+
+# Asked of every member from ASKED_FROM_AGE (networks.survey), who names up to MAX_NAMES
+# people per question: picked from the village's people when the form carries their list,
+# written in (separated by commas) when someone is not on it.
+_NETWORK_LABELS = {
+    "advice_from": (
+        "nasihat",
+        "Kepada siapa Anda minta nasihat soal pertanian, uang atau keluarga?",
+        "To whom do you go for advice on farming, money or family matters?",
+    ),
+    "opinion_matters": (
+        "pendapat",
+        "Pendapat siapa yang penting dalam musyawarah desa?",
+        "Whose opinion matters in village meetings?",
+    ),
+}
+
+
+def _network_questions(*, with_list: bool) -> tuple[Question, ...]:
+    from berdaya.networks.survey import ASKED_FROM_AGE, MAX_NAMES, QUESTIONS
+
+    asked = f"(${{tanggal_lahir}} = '' or ${{umur}} >= {ASKED_FROM_AGE})"
+    limit = (
+        f"Paling banyak {MAX_NAMES} orang per pertanyaan.",
+        f"At most {MAX_NAMES} people per question.",
+    )
+    built = []
+    for key, _kind, _label in QUESTIONS:
+        name, label_id, label_en = _NETWORK_LABELS[key]
+        picked = f"count-selected(${{{name}}}) + " if with_list else ""
+        built += [
+            _q(
+                name,
+                f"select_multiple {PEOPLE_LIST}",
+                f"{label_id} (paling banyak {MAX_NAMES})",
+                f"{label_en} (at most {MAX_NAMES})",
+                f"network.{key}",
+                relevant=asked,
+                constraint=f"count-selected(.) <= {MAX_NAMES}",
+                constraint_message=limit,
+                appearance="minimal autocomplete",
+                choice_filter="desa = ${kode_desa}",
+            ),
+            _q(
+                f"{name}_lain",
+                "text",
+                "Nama lain (tidak ada di daftar), dipisah koma",
+                "Other names (not on the list), separated by commas",
+                f"network.{key}_names",
+                relevant=asked,
+                constraint=f"{picked}string-length(.) - string-length(translate(., ',;', ''))"
+                f" + 1 <= {MAX_NAMES}",
+                constraint_message=limit,
+            ),
+        ]
+    return tuple(built)
+
+
+def _count_constraint(question: Question) -> Question:
+    """A count's range is the registry column's (what the import accepts), from 0."""
+    if question.key not in {*_COUNTS, "monthly_expenditure"} or question.constraint:
+        return question
+    low, high = column_range(HouseholdSurvey, question.key)
+    return replace(
+        question,
+        constraint=f". >= {max(0, low)} and . <= {high}",
+        constraint_message=(
+            f"Isi bilangan bulat dari {max(0, low)} sampai {high}.",
+            f"A whole number from {max(0, low)} to {high}.",
+        ),
+    )
 
 
 @dataclass
@@ -673,12 +895,17 @@ def form_build(
     organisation_id: int | None = None,
     custom_questions: Iterable[CustomQuestion] = (),
     villages: Sequence[tuple[str, str]] = (),
+    people: Sequence[Choice] = (),
+    provinces: Iterable[str] | None = None,
     form_id: str = FORM_ID,
     title: str = FORM_TITLE,
 ) -> Form:
     """The questionnaire: Berdaya's groups, then the programme's own questions.
 
-    `villages` as (code, name) pairs turn the village code into a list to choose from.
+    `villages` as (code, name) pairs turn the village code into a list to choose from;
+    `people` (their registry id, name and village) are the list the network questions
+    pick from. `provinces` are the province codes a NIK may start with (those of the
+    areas loaded, as the import checks, when not given).
     """
     lists: dict[str, list[Choice]] = {
         "ya_tidak": [Choice(YES, ("Ya", "Yes")), Choice(NO, ("Tidak", "No"))],
@@ -686,13 +913,33 @@ def form_build(
     for list_name, codes in CODE_LISTS.items():
         lists[list_name] = _code_list(list_name, codes)
     lists["program"] = scheme_choices(organisation_id)
+    lists[PEOPLE_LIST] = list(people)
+    if provinces is None:
+        from berdaya.areas.models import Province
+
+        provinces = list(Province.objects.values_list("code", flat=True))
     groups = []
     for group in GROUPS:
-        questions = tuple(_set_group(q, group) for q in group.questions)
+        members = group.questions
+        if group.name == MEMBERS_REPEAT:
+            members = (*members, *_network_questions(with_list=bool(people)))
+        questions = tuple(_count_constraint(_set_group(q, group)) for q in members)
+        questions = tuple(
+            replace(q, constraint=f"regex(., '{nik_pattern(provinces)}')") if q.key == "nik" else q
+            for q in questions
+        )
         if villages and group.name == "lokasi":
             lists["desa"] = [Choice(code, (name, name)) for code, name in villages]
+            # Chosen, not typed: no pattern, no typing hint, no number keyboard.
             questions = tuple(
-                replace(q, type="select_one desa", constraint="", constraint_message=("", ""))
+                replace(
+                    q,
+                    type="select_one desa",
+                    constraint="",
+                    constraint_message=("", ""),
+                    hint=("", ""),
+                    appearance="",
+                )
                 if q.key == "village_code"
                 else q
                 for q in questions
@@ -732,14 +979,14 @@ SURVEY_COLUMNS = (
     "relevant",
     "appearance",
     "calculation",
+    "choice_filter",
+    "repeat_count",
 )
 
 
 def _survey_rows(form: Form) -> list[list[str]]:
-    rows = [
-        ["start", "start", "", "", "", "", "", "", "", "", "", "", ""],
-        ["end", "end", "", "", "", "", "", "", "", "", "", "", ""],
-    ]
+    blank = [""] * (len(SURVEY_COLUMNS) - 2)
+    rows = [["start", "start", *blank], ["end", "end", *blank]]
 
     def row(question: Question) -> list[str]:
         return [
@@ -756,7 +1003,14 @@ def _survey_rows(form: Form) -> list[list[str]]:
             question.relevant,
             question.appearance,
             question.calculation,
+            question.choice_filter,
+            "",
         ]
+
+    def written(question: Question) -> bool:
+        # A list with nothing in it (no one registered yet in the programme's villages)
+        # would break the form: its question is left out, the written-in one stays.
+        return not question.list_name or bool(form.lists.get(question.list_name))
 
     def group_row(kind: str, group: Group) -> list[str]:
         blank = [""] * (len(SURVEY_COLUMNS) - 4)
@@ -764,15 +1018,43 @@ def _survey_rows(form: Form) -> list[list[str]]:
 
     for group in form.groups:
         if not group.name:  # top-level questions, outside any group
-            rows.extend(row(q) for q in group.questions)
+            rows.extend(row(q) for q in group.questions if written(q))
             continue
         kind = "repeat" if group.repeat else "group"
         opening = group_row(f"begin_{kind}", group)
         opening[SURVEY_COLUMNS.index("relevant")] = group.relevant
+        opening[SURVEY_COLUMNS.index("repeat_count")] = group.repeat_count
         rows.append(opening)
-        rows.extend(row(q) for q in group.questions)
+        rows.extend(row(q) for q in group.questions if written(q))
         rows.append([f"end_{kind}"] + [""] * (len(SURVEY_COLUMNS) - 1))
     return rows
+
+
+CHOICE_COLUMNS = ("list_name", "name", f"label::{ID}", f"label::{EN}", "desa")
+INSTANCE_NAME = "concat(${kode_desa}, ' RW ', ${rw}, ' RT ', ${rt})"
+
+
+def _choice_rows(form: Form) -> list[list[str]]:
+    return [
+        [list_name, choice.name, choice.label[0], choice.label[1], choice.village]
+        for list_name, items in form.lists.items()
+        for choice in items
+    ]
+
+
+def form_version(form: Form) -> str:
+    """`FORM_VERSION` and a digest of every row the form's workbook holds: a changed
+    question, choice, village, person on the list or title gives a new version; the same
+    form, built again, the same one."""
+    content = {
+        "survey": _survey_rows(form),
+        "choices": _choice_rows(form),
+        "settings": [form.title, form.form_id, DEFAULT_LANGUAGE, INSTANCE_NAME],
+    }
+    digest = hashlib.sha256(
+        json.dumps(content, ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()
+    return f"{FORM_VERSION}.{int(digest[:12], 16) % 10**10:010d}"
 
 
 def xlsform_build(form: Form | None = None) -> bytes:
@@ -785,20 +1067,13 @@ def xlsform_build(form: Form | None = None) -> bytes:
     for values in _survey_rows(form):
         survey.append(values)
     choices_sheet = workbook.create_sheet("choices")
-    choices_sheet.append(["list_name", "name", f"label::{ID}", f"label::{EN}"])
-    for list_name, items in form.lists.items():
-        for choice in items:
-            choices_sheet.append([list_name, choice.name, choice.label[0], choice.label[1]])
+    choices_sheet.append(list(CHOICE_COLUMNS))
+    for values in _choice_rows(form):
+        choices_sheet.append(values)
     settings_sheet = workbook.create_sheet("settings")
     settings_sheet.append(["form_title", "form_id", "version", "default_language", "instance_name"])
     settings_sheet.append(
-        [
-            form.title,
-            form.form_id,
-            FORM_VERSION,
-            DEFAULT_LANGUAGE,
-            "concat(${kode_desa}, ' RW ', ${rw}, ' RT ', ${rt})",
-        ]
+        [form.title, form.form_id, form_version(form), DEFAULT_LANGUAGE, INSTANCE_NAME]
     )
     for sheet in (survey, choices_sheet, settings_sheet):
         for cell in sheet[1]:
@@ -809,8 +1084,11 @@ def xlsform_build(form: Form | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def form_for_programme(programme=None, *, organisation_id: int | None = None) -> Form:
-    """The form a programme's facilitators collect with: its villages and its questions."""
+def form_for_programme(programme=None, *, organisation_id: int | None = None, user=None) -> Form:
+    """The form a programme's facilitators collect with: its villages and its questions.
+
+    With `user`, the network questions pick from the people of the programme's villages
+    whose personal data the user may see (names: the caller records the download)."""
     if programme is None:
         return form_build(organisation_id=organisation_id)
     villages = [
@@ -820,6 +1098,48 @@ def form_for_programme(programme=None, *, organisation_id: int | None = None) ->
         organisation_id=programme.organisation_id,
         custom_questions=programme.custom_questions.all(),
         villages=villages,
+        people=people_choices(programme, user=user) if user is not None else (),
         form_id=f"{FORM_ID}_{programme.pk}",
         title=f"{FORM_TITLE}: {programme.name}"[:80],
     )
+
+
+def form_for_download(programme, *, user) -> Form:
+    """The programme's form as `user` downloads it: with the people of their villages for
+    the network questions, and that read of names recorded in `PersonalDataAccess`."""
+    from berdaya.core.models import PersonalDataAccess
+
+    form = form_for_programme(programme, user=user)
+    people = form.lists.get(PEOPLE_LIST, [])
+    if people:
+        PersonalDataAccess.objects.create(
+            user=user,
+            organisation_id=programme.organisation_id,
+            action=PersonalDataAccess.Action.EXPORT,
+            object_type="person",
+            row_count=len(people),
+            purpose="XLSForm",
+        )
+    return form
+
+
+def people_choices(programme, *, user) -> list[Choice]:
+    """The present people of the programme's villages that `user` may see, as a list the
+    network questions pick from: the registry id, the name with dusun and RT, the village."""
+    from berdaya.core.access import village_codes_for, visible_to
+
+    codes = village_codes_for(user, personal=True, organisation_id=programme.organisation_id)
+    codes = codes & set(programme.villages.values_list("code", flat=True))
+    people = visible_to(user, Person.objects.all()).filter(
+        organisation_id=programme.organisation_id,
+        household__village_id__in=codes,
+        status=Person.Status.PRESENT,
+    )
+    found = []
+    for pk, name, village, dusun, rt in people.order_by(
+        "household__village_id", "name", "pk"
+    ).values_list("pk", "name", "household__village_id", "household__dusun", "household__rt"):
+        where = ", ".join(part for part in (dusun, f"RT {rt}" if rt else "") if part)
+        label = f"{name} ({where})" if where else name
+        found.append(Choice(str(pk), (label, label), village=village))
+    return found

@@ -214,22 +214,26 @@ def test_derive_and_simulate_views(demo, login, django_capture_on_commit_callbac
 
 
 def test_survey_answers_round_trip_into_ties(demo):
-    from berdaya.networks.survey import answers_from_row, survey_ties_record
+    from berdaya.networks.survey import answers_of_member, survey_ties_record
 
     a, b, c = _people(demo, GIRISEKAR, 3)
     outsider = _people(demo, SIDOHARJO, 1)[0]
-    row = {"advice_from": f"{b.pk} {c.pk} {a.pk} 99", "opinion_matters": "Mbah_Karto", "x": 1}
-    answers = answers_from_row(a.pk, row)
-    assert len(answers) == 4  # at most three names per question; the fourth is dropped
-    assert answers_from_row(a.pk, {"advice_from": None, "opinion_matters": 12.5}) != []
+    nobody = Person.objects.order_by("-pk").first().pk + 1000
+    network = {
+        "advice_from": [str(b.pk), str(c.pk), str(a.pk), str(nobody)],
+        "opinion_matters_names": "Mbah_Karto",
+    }
+    answers = answers_of_member(a.pk, network)
+    assert len(answers) == 5
+    assert answers_of_member(a.pk, {"advice_from": None, "opinion_matters_names": ""}) == []
     recorded = survey_ties_record(
         organisation=demo.organisation, village_code=GIRISEKAR, answers=answers, on=D
     )
-    assert recorded == 3  # b, c and the free name; a naming themselves is dropped
+    assert recorded == 3  # b, c and the free name; a naming themselves and no one dropped
     again = survey_ties_record(
         organisation=demo.organisation,
         village_code=GIRISEKAR,
-        answers=[*answers, *answers_from_row(outsider.pk, {"advice_from": str(a.pk)})],
+        answers=[*answers, *answers_of_member(outsider.pk, {"advice_from": [str(a.pk)]})],
         on=D,
     )
     assert again == 3  # the same answers once; a respondent of another village is refused

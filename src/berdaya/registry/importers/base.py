@@ -325,6 +325,11 @@ def member_from_answers(answers: Mapping[str, object], *, where: Where) -> Membe
         chronic_illness=answers.get("chronic_illness"),
         pregnant=answers.get("pregnant"),
         undernourished=answers.get("undernourished"),
+        network={
+            key.removeprefix("network."): value
+            for key, value in answers.items()
+            if key.startswith("network.") and value not in (None, "", [])
+        },
         where=where,
     )
 
@@ -385,7 +390,9 @@ def needs_mapping(unmatched: Sequence[str], column_map: Mapping[str, str] | None
     if column_map is not None:
         return False
     optional = {"latitude", "longitude", "gps"}
-    return any(key not in optional and not key.startswith("extra.") for key in unmatched)
+    return any(
+        key not in optional and not key.startswith(("extra.", "network.")) for key in unmatched
+    )
 
 
 def missing_required(
@@ -419,6 +426,8 @@ def unmatched_warnings(
     quiet = {"latitude", "longitude"}
     if not {"latitude", "longitude"} <= set(unmatched):
         quiet.add("gps")
+    # The network questions came later: an export of the form before them has none.
+    quiet.update(key for key in unmatched if key.startswith("network."))
     return [
         Problem(
             1,

@@ -362,7 +362,13 @@ def _workers() -> int:
     return min(MAX_WORKERS, os.cpu_count() or 1)
 
 
-def write(records: Sequence[ImportedHousehold], *, context: Context, check=None) -> dict[str, int]:
+def write(
+    records: Sequence[ImportedHousehold],
+    *,
+    context: Context,
+    check=None,
+    person_ids_out: list[int] | None = None,
+) -> dict[str, int]:
     """Insert the households and everything that goes with them; return counts per kind.
 
     Call inside a transaction; `check` (if given) is called between chunks and may raise
@@ -375,6 +381,8 @@ def write(records: Sequence[ImportedHousehold], *, context: Context, check=None)
     survey_ids = reserve_ids(HouseholdSurvey, total)  # at most one survey per household
     sizes = [len(r.members) for r in records]
     person_ids = reserve_ids(Person, sum(sizes))
+    if person_ids_out is not None:  # the people's keys, in the order of the records' members
+        person_ids_out.extend(person_ids)
     offsets = [0, *accumulate(sizes)]
     tasks = [
         (

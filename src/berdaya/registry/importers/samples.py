@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from ..records import MemberRecord, Where
-from ..xlsform import HOUSEHOLD, MEMBER, MEMBERS_REPEAT, NO, YES, Form, Question
+from ..xlsform import HOUSEHOLD, HOUSEHOLD_SIZE, MEMBER, MEMBERS_REPEAT, NO, YES, Form, Question
 from .base import ImportedHousehold
 from .template import template_columns
 
@@ -170,6 +170,10 @@ def synthetic_households(
 
 def _household_answer(record: ImportedHousehold, question: Question):
     key = question.key
+    if question.name == HOUSEHOLD_SIZE:
+        return len(record.members)
+    if not key:  # a check of the form's own (the head check): left empty
+        return None
     if key.startswith("extra."):
         return record.extra.get(key.removeprefix("extra."))
     if key == "gps":
@@ -186,6 +190,10 @@ def _household_answer(record: ImportedHousehold, question: Question):
 
 
 def _member_answer(member: MemberRecord, question: Question):
+    if not question.key:
+        return None
+    if question.key.startswith("network."):  # picked ids (a list) or names as written
+        return member.network.get(question.key.removeprefix("network."))
     return getattr(member, question.key)
 
 
@@ -208,7 +216,7 @@ def _columns(questions: Sequence[Question], form: Form, *, sep: str, paths: bool
     """(header, how to read it) for each column the tool writes for these questions."""
     columns = []
     for question in questions:
-        if question.type in {"note", "calculate"} or not question.key:
+        if question.type in {"note", "calculate"}:
             continue
         name = (
             f"{question.group}{sep}{question.name}" if paths and question.group else question.name
@@ -247,8 +255,8 @@ def _render(columns, answer_of, subject) -> list:
 
 def _split(form: Form):
     questions = [q for g in form.groups for q in g.questions]
-    household = [q for q in questions if q.level == HOUSEHOLD and q.key]
-    members = [q for q in questions if q.level == MEMBER and q.key]
+    household = [q for q in questions if q.level == HOUSEHOLD]
+    members = [q for q in questions if q.level == MEMBER]
     return household, members
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -48,7 +49,7 @@ def xlsform(db) -> bytes:
 
 def test_pyxform_converts_the_form_with_the_members_repeat_and_both_languages(xlsform, tmp_path):
     xform = _xform(xlsform, tmp_path)
-    assert '<repeat nodeset="/data/anggota">' in xform
+    assert re.search(r'<repeat [^>]*nodeset="/data/anggota"', xform)
     assert '<translation lang="Indonesian (id)" default="true()">' in xform
     assert '<translation lang="English (en)">' in xform
     assert "<value>Anggota rumah tangga</value>" in xform
@@ -79,9 +80,10 @@ def test_the_sheets_columns_and_settings_are_those_of_an_xlsform(xlsform):
 
 def test_a_nik_must_have_16_digits(xlsform):
     survey = {row["name"]: row for row in _sheets(xlsform)["survey"]}
-    assert survey["nik"]["constraint"] == "regex(., '^[0-9]{16}$')"
+    assert re.fullmatch(survey["nik"]["constraint"][10:-2], "3403065203800001")
+    assert not re.fullmatch(survey["nik"]["constraint"][10:-2], "340306520380001")
     assert survey["no_kk"]["constraint"] == "regex(., '^[0-9]{16}$')"
-    assert survey["hamil"]["relevant"] == "${jenis_kelamin} = 'P'"
+    assert survey["hamil"]["relevant"].startswith("${jenis_kelamin} = 'P'")
 
 
 def test_choice_lists_use_berdayas_codes_exactly(xlsform):
