@@ -429,3 +429,37 @@ def test_scheduled_pulls_start_when_due(demo, server, form, records):
     assert services.pulls_due() == []
     later = timezone.now() + datetime.timedelta(hours=25)
     assert services.pulls_due(now=later) == [connection]
+
+
+def test_a_foreign_form_is_matched_once_and_the_next_pulls_reuse_it(
+    demo, server, form, records, django_capture_on_commit_callbacks
+):
+    from berdaya.registry.services import import_job_fields, import_job_map_columns
+
+    def renamed(rows):
+        for row in rows:
+            for member in row["anggota"]:
+                member["anggota/nama_lengkap"] = member.pop("anggota/nama")
+        return rows
+
+    submissions = renamed(_kobo_project(server, records[:2], form))
+    for row in server.replay.kobo["survey"]:  # the form's own question is named so too
+        if row.get("$xpath") == "anggota/nama":
+            row.update({"name": "nama_lengkap", "$xpath": "anggota/nama_lengkap"})
+    connection = _kobo(demo, server)
+    first = _pull(demo, connection)
+    job = first.import_job
+    assert job.status == ImportJob.Status.NEEDS_MAPPING
+    chosen = {field.key: field.suggested for field in import_job_fields(job)}
+    chosen["name"] = "anggota/nama_lengkap"
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_map_columns(user=demo.users["manajer"], job=job, column_map=chosen)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.errors
+    # New submissions on the server: the next pull uses the same matching by itself.
+    more = renamed([kobo_submission(r, form, number=200 + i) for i, r in enumerate(records[2:])])
+    server.replay.kobo["submissions"] = submissions + more
+    second = _pull(demo, connection)
+    assert second.new == 3
+    assert second.import_job.status == ImportJob.Status.DONE, second.import_job.errors
+    assert second.import_job.households_created == 3
