@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -37,6 +38,7 @@ from berdaya.registry.services.imports import (
     STORAGE_DIR,
     can_import,
     encrypt_bytes,
+    import_job_recover,
     import_job_run,
 )
 
@@ -521,7 +523,18 @@ def pull_recover(task_result, *, requeue: bool) -> bool:
     unless its import had started, which recovers on its own. Run it again once, then fail
     it with a reason. Returns whether the task goes back to the queue."""
     args = (task_result.args_kwargs or {}).get("args") or []
-    pull = Pull.objects.filter(pk=args[0] if args else None).first()
+    pull = Pull.objects.filter(pk=args[0] if args else None).select_related("import_job").first()
+    job = pull.import_job if pull is not None else None
+    if job is not None and job.status in {ImportJob.Status.WAITING, ImportJob.Status.RUNNING}:
+        # The worker died during the batch's import (one transaction: nothing of it is
+        # written). The registry decides as for an upload; a second try is its own task.
+        if job.status == ImportJob.Status.WAITING or import_job_recover(
+            SimpleNamespace(args_kwargs={"args": [job.pk]}), requeue=requeue
+        ):
+            from berdaya.registry.tasks import import_job_task
+
+            import_job_task.enqueue(job.pk)
+        return False
     if pull is None or pull.status != Pull.Status.RUNNING:
         return requeue
     if requeue and pull.attempts < 2:

@@ -463,3 +463,27 @@ def test_a_foreign_form_is_matched_once_and_the_next_pulls_reuse_it(
     assert second.new == 3
     assert second.import_job.status == ImportJob.Status.DONE, second.import_job.errors
     assert second.import_job.households_created == 3
+
+
+def test_a_worker_that_dies_during_the_import_hands_it_to_the_registry(
+    demo, server, form, records, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from berdaya.registry import tasks
+
+    _kobo_project(server, records[:2], form)
+    pull = services.pull_request(
+        user=demo.users["manajer"], connection=_kobo(demo, server), queue=False
+    )
+    monkeypatch.setattr(services, "import_job_run", lambda job_id: None)  # the worker dies here
+    pull = services.pull_run(pull.pk)
+    job = pull.import_job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, attempts=1)
+    enqueued = []
+    monkeypatch.setattr(tasks, "import_job_task", SimpleNamespace(enqueue=enqueued.append))
+    task = SimpleNamespace(args_kwargs={"args": [pull.pk]})
+    assert services.pull_recover(task, requeue=True) is False  # the pull itself is done
+    assert enqueued == [job.pk]
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.WAITING
