@@ -107,6 +107,10 @@ def test_a_facilitator_pulls_but_does_not_connect(
     status = facilitator.get(reverse("intake:pull-status", args=[pull.pk]))
     assert 'data-testid="pull-counts"' in status.content.decode()
     assert "hx-get" not in status.content.decode()  # finished: no more polling
+    # The import is an import like any other: its page and the list show it.
+    job_page = facilitator.get(reverse("registry:import-detail", args=[pull.import_job_id]))
+    assert job_page.status_code == 200 and 'data-testid="import-done"' in job_page.content.decode()
+    assert facilitator.get(reverse("registry:import-list")).status_code == 200
     # Who works in another village gets 404.
     other = _client(client, demo, "pendamping.sidoharjo")
     assert other.get(reverse("intake:pull", args=[pull.pk])).status_code == 404
