@@ -95,6 +95,9 @@ OBJECT_KWARGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "report_id": lambda objects: objects["report_id"],
     # A personal access token: A is the facilitator's own, B another user's.
     "token_id": lambda objects: objects["token_id"],
+    # intake: a KoboToolbox connection of village A / B and a pull of it
+    "connection_id": lambda objects: objects["connection_id"],
+    "pull_id": lambda objects: objects["pull_id"],
 }
 # The REST API answers in JSON (401, not a redirect) and its operations need methods and
 # bodies: tests/api_isolation.py walks every operation of its OpenAPI document instead.

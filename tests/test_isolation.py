@@ -55,6 +55,7 @@ def world(demo):
             "token_id": _token(demo, "pendamping.girisekar"),
             "public_slug": demo.programme.public_page.slug,
             "report_id": _report(demo, demo.programme, "pendamping.girisekar"),
+            **_intake_records(demo, VILLAGE_A),
         },
         objects_b={
             "village_code": VILLAGE_B,
@@ -72,6 +73,7 @@ def world(demo):
             # The demo organisation's own report of village B: the facilitator of A
             # works for the same organisation, and still gets 404.
             "report_id": _report(demo, demo.programme, "pendamping.sidoharjo"),
+            **_intake_records(demo, VILLAGE_B),
         },
     )
 
@@ -362,3 +364,22 @@ def _report(demo, programme, username: str) -> str:
     )
     report_generate(report_id=report.pk)  # the job (its on-commit call does not run here)
     return str(report.pk)
+
+
+def _intake_records(demo, village_code: str) -> dict[str, str]:
+    """A server connection of the demo programme in the village, and a pull of it (waiting:
+    the walk never reaches a server)."""
+    from berdaya.intake.services import connection_save, pull_request
+
+    connection = connection_save(
+        user=demo.users["manajer"],
+        programme=demo.programme,
+        name=f"Kobo {village_code}",
+        kind="kobo",
+        village_code=village_code,
+        server_url="http://127.0.0.1:9",
+        asset_uid="aWalk",
+        secret="walk-token",
+    )
+    pull = pull_request(user=demo.users["manajer"], connection=connection, queue=False)
+    return {"connection_id": str(connection.pk), "pull_id": str(pull.pk)}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("wilayah/", include("berdaya.areas.urls")),
     path("program/", include("berdaya.programmes.urls")),
     path("registri/", include("berdaya.registry.urls")),
+    path("tarik-data/", include("berdaya.intake.urls")),
     path("pendampingan/", include("berdaya.facilitation.urls")),
     path("jaringan/", include("berdaya.networks.urls")),
     path("perencanaan/", include("berdaya.planning.urls")),

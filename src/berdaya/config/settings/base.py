@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "berdaya.organisations",
     "berdaya.programmes",
     "berdaya.registry",
+    # Pulling submissions from KoboToolbox and ODK Central servers into the registry.
+    "berdaya.intake",
     "berdaya.facilitation",
     "berdaya.networks",
     "berdaya.groups",
@@ -251,6 +253,9 @@ BERDAYA_JOB_MEMORY_MB = env.int("BERDAYA_JOB_MEMORY_MB", default=3072)
 # Worker processes `berdaya worker --supervise` keeps running (imports of different
 # people run side by side).
 BERDAYA_WORKERS = env.int("BERDAYA_WORKERS", default=2)
+# Pulling from KoboToolbox / ODK Central (berdaya.intake): servers in private networks (and
+# plain http) only when this allows them, so a connection cannot probe Berdaya's own network.
+BERDAYA_INTAKE_PRIVATE_SERVERS = env.bool("BERDAYA_INTAKE_PRIVATE_SERVERS", default=False)
 # Photos and documents of activities.
 BERDAYA_MAX_ATTACHMENT_BYTES = env.int("BERDAYA_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -27,6 +27,9 @@ WHITENOISE_AUTOREFRESH = True
 # Background jobs run inline in tests, so an import finishes within the request.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# The replayed KoboToolbox / ODK Central servers of the intake tests run on 127.0.0.1.
+BERDAYA_INTAKE_PRIVATE_SERVERS = True
+
 # The API's rate limits stay out of the way of the suite (Schemathesis makes many calls);
 # the rate-limit tests set low ones themselves.
 BERDAYA_API_RATE_CALLER = "100000/min"
