@@ -564,3 +564,68 @@ def test_the_upload_page_takes_the_form_with_the_data(
     page = client_en.get(reverse("registry:import-columns", args=[job.pk])).content.decode()
     assert 'data-testid="recode-relation"' in page
     assert '<option value="grandchild" selected>' in page
+
+
+# --- ODK Central: a repeat inside a repeat -------------------------------------------------
+
+
+def _zip(files: dict[str, list[list]]) -> bytes:
+    import csv
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, rows in files.items():
+            text = io.StringIO()
+            csv.writer(text).writerows(rows)
+            archive.writestr(name, text.getvalue())
+    return buffer.getvalue()
+
+
+def test_an_odk_nested_repeat_is_joined_through_its_parent_keys(db):
+    from berdaya.registry.importers import OdkImporter
+
+    data = _zip(
+        {
+            "survei.csv": [
+                ["SubmissionDate", "rt", "meta-instanceID", "KEY"],
+                [SUBMITTED, "001", "uuid:a", "uuid:a"],
+                [SUBMITTED, "002", "uuid:b", "uuid:b"],
+            ],
+            "survei-bangunan.csv": [
+                ["jenis", "PARENT_KEY", "KEY"],
+                ["rumah", "uuid:a", "uuid:a/grp/bangunan[1]"],
+                ["dapur", "uuid:a", "uuid:a/grp/bangunan[2]"],
+                ["rumah", "uuid:b", "uuid:b/grp/bangunan[1]"],
+            ],
+            "survei-penghuni.csv": [
+                ["nama", "jk", "hub", "PARENT_KEY", "KEY"],
+                ["Sugeng", "L", "head", "uuid:a/grp/bangunan[1]", "uuid:a/grp/bangunan[1]/p[1]"],
+                ["Karto", "L", "parent", "uuid:a/grp/bangunan[2]", "uuid:a/grp/bangunan[2]/p[1]"],
+                ["Yuni", "P", "head", "uuid:b/grp/bangunan[1]", "uuid:b/grp/bangunan[1]/p[1]"],
+                ["Hantu", "P", "head", "uuid:c/grp/bangunan[9]", "uuid:c/grp/bangunan[9]/p[1]"],
+            ],
+        }
+    )
+    result = OdkImporter().parse(
+        data,
+        filename="survei.zip",
+        form=form_build(),
+        column_map={
+            "members_sheet": "survei-penghuni.csv",
+            "rt": "rt",
+            "name": "nama",
+            "sex": "jk",
+            "relation": "hub",
+        },
+        village_code=GIRISEKAR,
+    )
+    members = {r.uuid: [m.name for m in r.members] for r in result.records}
+    assert members == {"a": ["Sugeng", "Karto"], "b": ["Yuni"]}
+    (problem,) = result.errors  # a row whose building is not in the file
+    assert (problem.sheet, problem.row, problem.value) == (
+        "survei-penghuni.csv",
+        5,
+        "uuid:c/grp/bangunan[9]",
+    )
+    assert "survei-bangunan.csv" in problem.reason
