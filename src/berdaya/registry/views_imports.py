@@ -238,8 +238,10 @@ def import_columns(request, import_id: int):
             error, error_field = refusal.message, "members_sheet"
         else:
             return redirect("registry:import-detail", import_id=job.pk)
-    fields = matching.import_job_fields(job)
-    if request.method == "POST" and not error:
+    matching_posted = request.method == "POST" and not error
+    # Posted columns are read again below with their answers; here only which fields.
+    fields = matching.import_job_fields(job, answers=not matching_posted)
+    if matching_posted:
         chosen = {field.key: request.POST.get(f"column-{field.key}", "") for field in fields}
         recoding, shown = _posted_recoding(request, fields)
         fields = matching.import_job_fields(job, chosen=chosen, recoding=recoding)
