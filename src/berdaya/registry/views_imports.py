@@ -29,6 +29,7 @@ from .duplicates import duplicate_signals_for
 from .importers import template_csv, template_xlsx
 from .models import Household, ImportJob
 from .selectors import import_job_get, import_jobs_visible_to
+from .services import import_matching as matching
 from .services import imports as services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,6 +48,14 @@ class ImportForm(forms.Form):
     # Any value is accepted here and checked by the service, so that a refusal says why.
     target = forms.CharField(label=gettext_lazy("Village"), widget=forms.Select)
     file = forms.FileField(label=gettext_lazy("File"))
+    form_file = forms.FileField(
+        label=gettext_lazy("The form the data was collected with (optional)"),
+        help_text=gettext_lazy(
+            "For a form Berdaya did not write: its XLSForm (.xlsx), so that the column "
+            "matching proposes columns and recodings from its labels and choice lists."
+        ),
+        required=False,
+    )
     include_rejected = forms.BooleanField(
         label=gettext_lazy("Also import submissions a reviewer refused"),
         help_text=gettext_lazy(
@@ -163,6 +172,7 @@ def import_new(request):
                 source=form.cleaned_data["source"],
                 uploaded_file=form.cleaned_data["file"],
                 include_rejected=form.cleaned_data["include_rejected"],
+                form_file=form.cleaned_data.get("form_file"),
             )
         except BerdayaError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -219,35 +229,88 @@ def import_status(request, import_id: int):
     return render(request, "registry/imports/_status.html", _context(job, request.user))
 
 
+def _posted_recoding(request, fields) -> tuple[dict, dict]:
+    """The recodings chosen on the page, and the column whose answers each field showed."""
+    recoding, shown = {}, {}
+    for field in fields:
+        if not field.options:
+            continue
+        shown[field.key] = request.POST.get(f"shown-{field.key}", "")
+        chosen = {}
+        for index in range(int(request.POST.get(f"recode-count-{field.key}") or 0)):
+            answer = request.POST.get(f"recode-answer-{field.key}-{index}", "")
+            code = request.POST.get(f"recode-{field.key}-{index}", "")
+            if answer and code:
+                chosen[answer] = code
+        if chosen:
+            recoding[field.key] = chosen
+    return recoding, shown
+
+
+def _changed_columns(fields, shown) -> bool:
+    """A list field's column was changed on the page and its answers need recoding: they
+    are shown first, so that the import does not fail on them."""
+    return any(
+        field.recode and field.key in shown and shown[field.key] != field.recode_column
+        for field in fields
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def import_columns(request, import_id: int):
     job = import_job_get(user=request.user, pk=import_id)
     if job.status != ImportJob.Status.NEEDS_MAPPING:
         return redirect("registry:import-detail", import_id=job.pk)
-    fields = services.import_job_fields(job)
-    error, error_field = "", ""
-    if request.method == "POST":
-        chosen = {field.key: request.POST.get(f"column-{field.key}", "") for field in fields}
+    sheets = matching.import_job_sheets(job)
+    error, error_field, notice = "", "", ""
+    if request.method == "POST" and "members_sheet" in request.POST:
         try:
-            services.import_job_map_columns(user=request.user, job=job, column_map=chosen)
+            matching.import_job_choose_members(
+                user=request.user, job=job, sheet=request.POST.get("members_sheet", "")
+            )
         except BerdayaError as refusal:
-            error, error_field = refusal.message, refusal.field or ""
-            for field in fields:
-                field.suggested = chosen.get(field.key, "")
+            error, error_field = refusal.message, "members_sheet"
         else:
             return redirect("registry:import-detail", import_id=job.pk)
+    matching_posted = request.method == "POST" and not error
+    # Posted columns are read again below with their answers; here only which fields.
+    fields = matching.import_job_fields(job, answers=not matching_posted)
+    if matching_posted:
+        chosen = {field.key: request.POST.get(f"column-{field.key}", "") for field in fields}
+        recoding, shown = _posted_recoding(request, fields)
+        fields = matching.import_job_fields(job, chosen=chosen, recoding=recoding)
+        if _changed_columns(fields, shown):
+            notice = _(
+                "You chose other columns for some answers: check how their answers are "
+                "recoded below, then start the import."
+            )
+        else:
+            try:
+                matching.import_job_map_columns(
+                    user=request.user, job=job, column_map=chosen, recoding=recoding
+                )
+            except BerdayaError as refusal:
+                error, error_field = refusal.message, refusal.field or ""
+            else:
+                return redirect("registry:import-detail", import_id=job.pk)
+    people_known = "member" in (job.file_columns or {})
     rows = [
         {"field": field, "missing": not field.suggested, "error": field.key == error_field}
         for field in fields
+        if people_known  # else the people's sheet is chosen first
     ]
     return render(
         request,
         "registry/imports/columns.html",
         {
             "job": job,
+            "sheets": sheets,
+            "people_known": people_known,
             "unmatched": [row for row in rows if row["missing"]],
             "matched": [row for row in rows if not row["missing"]],
+            "recodings": [field for field in fields if field.recode or field.too_many_answers],
             "error": error,
+            "notice": notice,
         },
         status=422 if error else 200,
     )

@@ -21,6 +21,7 @@ from ..records import SURVEY_FIELDS, HouseholdRecord, MemberRecord, Problem, Whe
 from ..xlsform import HOUSEHOLD, MEMBER, Form, Question
 from . import values
 from .labels import label_reader
+from .recode import RECODE, recoded, recoding_for
 from .tables import Table
 
 Progress = Callable[[float], None]
@@ -48,6 +49,7 @@ class TableInfo:
 
     name: str
     columns: list[str]
+    parent: str = ""  # a repeat sheet's parent sheet (the main one, or a repeat: nested)
 
 
 @dataclass
@@ -63,6 +65,8 @@ class ParseResult:
     unmatched: list[str] = field(default_factory=list)
     mapping_needed: bool = False
     rows: int = 0
+    # Every repeat sheet of the file, so the person importing can say which holds people.
+    repeats: list[TableInfo] = field(default_factory=list)
 
     @property
     def members(self) -> int:
@@ -159,11 +163,15 @@ class Binding:
     column: str
     index: int  # -1 when the answer is read from 0/1 columns only
     options: dict[str, int] = field(default_factory=dict)
+    # The file's answers -> Berdaya's codes (`recode` in the column matching).
+    recoding: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         # Looked up once here, not once per cell.
         self.key = self.question.key
-        self.read = label_reader(self.question, values.READERS.get(self.question.kind, values.text))
+        read = values.READERS.get(self.question.kind, values.text)
+        read = recoded(read, self.recoding, multiple=self.question.kind == "select_multiple")
+        self.read = label_reader(self.question, read)
         self.limit = MAX_LENGTH.get(self.key, 0)
 
 
@@ -171,8 +179,10 @@ def bind(
     table: Table,
     questions: Sequence[Question],
     column_map: Mapping[str, str] | None,
+    recode: Mapping | None = None,
 ) -> tuple[list[Binding], list[str]]:
-    """Bindings of the questions found in `table` and the keys not found."""
+    """Bindings of the questions found in `table` and the keys not found; `recode`
+    (field -> {file's answer: code}) turns a foreign form's answers into Berdaya's."""
     header = table.header
     position = {}
     for index, name in enumerate(header):
@@ -188,7 +198,8 @@ def bind(
         if question.kind == "select_multiple" and column_map is None:
             options = option_columns(header, question, column)
         if column:
-            bindings.append(Binding(question, column, position[column], options))
+            recoding = recoding_for(recode, question.key)
+            bindings.append(Binding(question, column, position[column], options, recoding))
         elif options:
             bindings.append(Binding(question, question.name, -1, options))
         else:
@@ -351,7 +362,7 @@ def column_map_problems(
     listing = "; ".join(f"{table.name}: {', '.join(table.header)}" for table in tables)
     problems = []
     for key, column in column_map.items():
-        if key == "members_sheet":  # a sheet, checked where the sheets are chosen
+        if key in {"members_sheet", RECODE}:  # checked where sheets are chosen / recoded
             continue
         if key not in keys:
             problems.append(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from ..xlsform import MEMBERS_REPEAT
 from .base import match_column
-from .linked import Layout, LinkedImporter, members_table, no_members_table
+from .linked import Layout, LinkedImporter
 from .tables import Table, TableError, file_problem, xlsx_tables
 
 LAYOUT = Layout(
@@ -59,11 +59,8 @@ def without_hxl_row(table: Table) -> Table:
     return Table(table.name, table.header, rows, table.size)
 
 
-def _main_and_members(
-    tables: list[Table], filename: str, *, form, members_sheet: str = ""
-) -> tuple[Table, Table]:
+def _main(tables: list[Table], filename: str) -> Table:
     mains = [t for t in tables if t.has(LAYOUT.key) and not t.has(LAYOUT.parent)]
-    repeats = [t for t in tables if t.has(LAYOUT.parent)]
     if not mains:
         raise TableError(
             file_problem(
@@ -76,21 +73,17 @@ def _main_and_members(
                 column=LAYOUT.key,
             )
         )
-    members = members_table(
-        repeats, form=form, chosen=members_sheet, named=lambda t: t.name == MEMBERS_REPEAT
-    )
-    if members is None:
-        raise no_members_table(
-            filename,
-            repeats,
-            members_sheet,
-            _(
-                "No sheet for the household members: a KoboToolbox export of Berdaya's form "
-                "has one named “%(sheet)s” with a %(column)s column."
-            )
-            % {"sheet": MEMBERS_REPEAT, "column": LAYOUT.parent},
-        )
-    return mains[0], members
+    return mains[0]
+
+
+def same_sheet(sheet: str, section: str) -> bool:
+    """A sheet name as KoboToolbox writes it for a repeat: whole, cut to Excel's 31
+    characters, or cut to 28 + "..." (formpack)."""
+    if sheet == section:
+        return True
+    if sheet.endswith("...") and section.startswith(sheet[:-3]):
+        return True
+    return len(sheet) == 31 and section.startswith(sheet)
 
 
 def _key(text: str) -> str:
@@ -117,10 +110,11 @@ class KoboImporter(LinkedImporter):
 
     layout = LAYOUT
 
-    def tables(self, data: bytes, filename: str, *, form, members_sheet: str = ""):
-        main, members = _main_and_members(
-            xlsx_tables(data, filename), filename, form=form, members_sheet=members_sheet
-        )
+    def all_tables(self, data: bytes, filename: str) -> list[Table]:
+        return [without_hxl_row(table) for table in xlsx_tables(data, filename)]
+
+    def main_table(self, tables, filename, *, form) -> Table:
+        main = _main(tables, filename)
         if labels_export(main, form):
             raise TableError(
                 file_problem(
@@ -132,4 +126,31 @@ class KoboImporter(LinkedImporter):
                     ),
                 )
             )
-        return without_hxl_row(main), without_hxl_row(members)
+        return main
+
+    def is_own_members(self, table: Table) -> bool:
+        return table.name == MEMBERS_REPEAT
+
+    def parent_name(self, repeat: Table, tables) -> str:
+        """From `_parent_table_name` (formpack writes the parent section's name)."""
+        if not repeat.has("_parent_table_name"):
+            return ""
+        position = repeat.header.index("_parent_table_name")
+        first = next(repeat.rows({position}), None)
+        if first is None or position >= len(first[1]):
+            return ""
+        section = str(first[1][position] or "").strip()
+        return next(
+            (
+                t.name
+                for t in tables
+                if t is not repeat and t.has(LAYOUT.parent) and same_sheet(t.name, section)
+            ),
+            "",
+        )
+
+    def hint(self) -> str:
+        return _(
+            "No sheet for the household members: a KoboToolbox export of Berdaya's form "
+            "has one named “%(sheet)s” with a %(column)s column."
+        ) % {"sheet": MEMBERS_REPEAT, "column": LAYOUT.parent}

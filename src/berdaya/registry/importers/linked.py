@@ -7,7 +7,7 @@ the rest (matching columns, reading answers, attaching members) is the same.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from .base import (
     submission_id,
     unmatched_warnings,
 )
+from .recode import RECODE, recode_problems
 from .tables import Table, TableError, file_problem, prefetch
 
 PROGRESS_EVERY = 5000
@@ -139,7 +140,11 @@ def assemble(
     village_code: str,
     progress: Progress | None,
     include_rejected: bool = False,
+    chain: Sequence[Table] = (),
+    recode: Mapping | None = None,
 ) -> ParseResult:
+    """Households from `main`, people from `members`; `chain` holds the repeat sheets
+    between them when the people's repeat is inside another repeat (top first)."""
     fields = importer.fields(form)
     household_questions = [q for q in fields if q.level == HOUSEHOLD]
     member_questions = [q for q in fields if q.level == MEMBER]
@@ -149,8 +154,8 @@ def assemble(
             MEMBER: TableInfo(members.name, list(members.header)),
         }
     )
-    household_bindings, household_unmatched = bind(main, household_questions, column_map)
-    member_bindings, member_unmatched = bind(members, member_questions, column_map)
+    household_bindings, household_unmatched = bind(main, household_questions, column_map, recode)
+    member_bindings, member_unmatched = bind(members, member_questions, column_map, recode)
     result.unmatched = household_unmatched + member_unmatched
     uuid_column = _first(main.header, layout.uuid)
     submitted_column = _first(main.header, layout.submitted)
@@ -170,9 +175,16 @@ def assemble(
         structural.append(_missing_column(main, layout.key, layout.tool))
     if not members.has(layout.parent):
         structural.append(_missing_column(members, layout.parent, layout.tool))
+    for table in chain:
+        structural += [
+            _missing_column(table, column, layout.tool)
+            for column in (layout.key, layout.parent)
+            if not table.has(column)
+        ]
     if not uuid_column:
         structural.append(_missing_column(main, layout.uuid_named, layout.tool))
-    structural += column_map_problems(column_map, fields, [main, members])
+    structural += column_map_problems(column_map, fields, [main, *chain, members])
+    structural += recode_problems(recode, fields, form, result.column_names)
     if structural:
         result.errors = structural
         return result
@@ -250,9 +262,25 @@ def assemble(
         read += 1
         if progress and total and read % PROGRESS_EVERY == 0:
             progress(min(1.0, read / total))
+    # A nested repeat: each row of the sheets between leads up to its household's key.
+    household_of = _households_of(chain, layout) if chain else None
     for number, row in member_rows:
         where = Where(number, members.name)
         parent = values.text(row[parent_index]) if parent_index < len(row) else ""
+        if household_of is not None:
+            if parent not in household_of:
+                errors.append(
+                    Problem(
+                        number,
+                        members.name,
+                        layout.parent,
+                        parent,
+                        _("No row of “%(sheet)s” has this %(column)s.")
+                        % {"sheet": chain[-1].name, "column": layout.key},
+                    )
+                )
+                continue
+            parent = household_of[parent]
         record = by_key.get(parent)
         if record is None and parent in refused:
             continue
@@ -279,6 +307,21 @@ def assemble(
     return result
 
 
+def _households_of(chain: Sequence[Table], layout: Layout) -> dict[str, str]:
+    """Each row of the innermost sheet of `chain` (by its key) -> its household's key."""
+    above: dict[str, str] | None = None
+    for table in chain:
+        key_index, parent_index = table.header.index(layout.key), table.header.index(layout.parent)
+        level = {}
+        for _number, row in table.rows({key_index, parent_index}):
+            width = len(row)
+            key = values.text(row[key_index]) if key_index < width else ""
+            parent = values.text(row[parent_index]) if parent_index < width else ""
+            level[key] = parent if above is None else above.get(parent, "")
+        above = level
+    return above or {}
+
+
 def _refused_warning(sheet: str, column: str, refused: Mapping[str, str], tool: str) -> Problem:
     statuses = ", ".join(sorted({f"“{status}”" for status in refused.values()}))
     return Problem(
@@ -299,15 +342,53 @@ def _refused_warning(sheet: str, column: str, refused: Mapping[str, str], tool: 
 
 
 class LinkedImporter(Importer):
-    """An export of a main table and a members' table; subclasses say how to find them."""
+    """An export of a main table and repeat tables; subclasses say how to find them."""
 
     layout: Layout
+    # Said when the members' sheet cannot be told (how the tool names Berdaya's own).
+    members_hint: str = ""
 
     @abstractmethod
-    def tables(
-        self, data: bytes, filename: str, *, form: Form, members_sheet: str = ""
-    ) -> tuple[Table, Table]:
-        """The submissions' table and the members' table (TableError if either is missing)."""
+    def all_tables(self, data: bytes, filename: str) -> list[Table]:
+        """Every table of the export (TableError if the file cannot be read)."""
+
+    @abstractmethod
+    def main_table(self, tables: list[Table], filename: str, *, form: Form) -> Table:
+        """The submissions' table (TableError if there is none)."""
+
+    @abstractmethod
+    def is_own_members(self, table: Table) -> bool:
+        """The repeat of Berdaya's own form (`anggota`)."""
+
+    @abstractmethod
+    def parent_name(self, repeat: Table, tables: list[Table]) -> str:
+        """The table a repeat's rows point at: a repeat's name when nested, else ''."""
+
+    def hint(self) -> str:
+        return ""
+
+    def chain(self, members: Table, tables: list[Table]) -> list[Table]:
+        """The repeat tables between the main one and `members` (top first)."""
+        by_name = {table.name: table for table in tables}
+        found: list[Table] = []
+        current = members
+        while True:
+            parent = by_name.get(self.parent_name(current, tables))
+            if parent is None or parent is members or parent in found:
+                return found
+            found.insert(0, parent)
+            current = parent
+
+    def repeats_info(self, repeats: list[Table], tables: list[Table]) -> list[TableInfo]:
+        names = {t.name for t in repeats}
+        return [
+            TableInfo(
+                table.name,
+                list(table.header),
+                parent=parent if (parent := self.parent_name(table, tables)) in names else "",
+            )
+            for table in repeats
+        ]
 
     def parse(
         self,
@@ -322,10 +403,21 @@ class LinkedImporter(Importer):
     ) -> ParseResult:
         try:
             chosen = (column_map or {}).get(MEMBERS_SHEET, "")
+            recode = (column_map or {}).get(RECODE)
             # A matching that only names the sheet still lets the columns be found by name.
-            column_map = {k: v for k, v in (column_map or {}).items() if k != MEMBERS_SHEET}
-            main, members = self.tables(data, filename, form=form, members_sheet=chosen)
-            return assemble(
+            column_map = {
+                k: v for k, v in (column_map or {}).items() if k not in {MEMBERS_SHEET, RECODE}
+            }
+            tables = self.all_tables(data, filename)
+            main = self.main_table(tables, filename, form=form)
+            repeats = [t for t in tables if t.has(self.layout.parent)]
+            members = members_table(repeats, form=form, chosen=chosen, named=self.is_own_members)
+            if members is None and (chosen or not repeats):
+                raise no_members_table(filename, repeats, chosen, self.hint())
+            if members is None:
+                # Several repeats and none clearly holds people: the person importing says.
+                return self._choose_sheet(main, repeats, tables, form)
+            result = assemble(
                 self,
                 main,
                 members,
@@ -335,6 +427,22 @@ class LinkedImporter(Importer):
                 village_code=village_code,
                 progress=progress,
                 include_rejected=include_rejected,
+                chain=self.chain(members, tables),
+                recode=recode,
             )
+            if len(repeats) > 1:
+                result.repeats = self.repeats_info(repeats, tables)
+            return result
         except TableError as exc:  # an unreadable file, or a sheet that breaks off half-way
             return ParseResult(errors=[exc.problem])
+
+    def _choose_sheet(self, main, repeats, tables, form) -> ParseResult:
+        household = [q for q in self.fields(form) if q.level == HOUSEHOLD]
+        members = [q.key for q in self.fields(form) if q.level == MEMBER]
+        _bindings, unmatched = bind(main, household, None)
+        return ParseResult(
+            tables={HOUSEHOLD: TableInfo(main.name, list(main.header))},
+            unmatched=unmatched + members,
+            mapping_needed=True,
+            repeats=self.repeats_info(repeats, tables),
+        )

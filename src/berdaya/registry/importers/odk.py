@@ -9,10 +9,12 @@ submission's `KEY`. A GPS point is split into `…-Latitude`, `…-Longitude`,
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 
 from ..xlsform import MEMBERS_REPEAT
-from .linked import Layout, LinkedImporter, members_table, no_members_table
+from .linked import Layout, LinkedImporter
 from .tables import Table, TableError, file_problem, zip_csv_tables
 
 LAYOUT = Layout(
@@ -30,11 +32,8 @@ LAYOUT = Layout(
 )
 
 
-def _main_and_members(
-    tables: list[Table], filename: str, *, form, members_sheet: str = ""
-) -> tuple[Table, Table]:
+def _main(tables: list[Table], filename: str) -> Table:
     mains = [t for t in tables if t.has(LAYOUT.key) and not t.has(LAYOUT.parent)]
-    repeats = [t for t in tables if t.has(LAYOUT.parent)]
     if not mains:
         raise TableError(
             file_problem(
@@ -46,25 +45,11 @@ def _main_and_members(
                 % {"column": LAYOUT.key, "parent": LAYOUT.parent},
             )
         )
-    members = members_table(
-        repeats,
-        form=form,
-        chosen=members_sheet,
-        named=lambda t: t.name.lower().endswith(f"-{MEMBERS_REPEAT}.csv"),
-    )
-    if members is None:
-        raise no_members_table(
-            filename,
-            repeats,
-            members_sheet,
-            _(
-                "The zip has no CSV for the household members: ODK Central names it "
-                "“<form>-%(repeat)s.csv”, with a %(column)s column."
-            )
-            % {"repeat": MEMBERS_REPEAT, "column": LAYOUT.parent},
-        )
-    main = next((t for t in mains if t.has("SubmissionDate")), mains[0])
-    return main, members
+    return next((t for t in mains if t.has("SubmissionDate")), mains[0])
+
+
+# A nested repeat's PARENT_KEY: "uuid:…/group/repeat[2]" names the repeat it is in.
+_REPEAT_STEP = re.compile(r"/([^/\[]+)\[\d+\]$")
 
 
 class OdkImporter(LinkedImporter):
@@ -72,7 +57,35 @@ class OdkImporter(LinkedImporter):
 
     layout = LAYOUT
 
-    def tables(self, data: bytes, filename: str, *, form, members_sheet: str = ""):
-        return _main_and_members(
-            zip_csv_tables(data, filename), filename, form=form, members_sheet=members_sheet
+    def all_tables(self, data: bytes, filename: str) -> list[Table]:
+        return zip_csv_tables(data, filename)
+
+    def main_table(self, tables, filename, *, form) -> Table:
+        return _main(tables, filename)
+
+    def is_own_members(self, table: Table) -> bool:
+        return table.name.lower().endswith(f"-{MEMBERS_REPEAT}.csv")
+
+    def parent_name(self, repeat: Table, tables) -> str:
+        position = repeat.header.index(LAYOUT.parent) if repeat.has(LAYOUT.parent) else -1
+        first = next(repeat.rows({position}), None) if position >= 0 else None
+        if first is None or position >= len(first[1]):
+            return ""
+        step = _REPEAT_STEP.search(str(first[1][position] or ""))
+        if not step:
+            return ""
+        ending = f"-{step.group(1)}.csv".lower()
+        return next(
+            (
+                t.name
+                for t in tables
+                if t is not repeat and t.has(LAYOUT.parent) and t.name.lower().endswith(ending)
+            ),
+            "",
         )
+
+    def hint(self) -> str:
+        return _(
+            "The zip has no CSV for the household members: ODK Central names it "
+            "“<form>-%(repeat)s.csv”, with a %(column)s column."
+        ) % {"repeat": MEMBERS_REPEAT, "column": LAYOUT.parent}

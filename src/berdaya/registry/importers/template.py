@@ -40,6 +40,7 @@ from .base import (
     shown_value,
     unmatched_warnings,
 )
+from .recode import RECODE, recode_problems
 from .tables import ZIP_MAGIC, Table, TableError, csv_table, file_problem, xlsx_tables
 
 HOUSEHOLD_ID = Question(
@@ -83,6 +84,9 @@ class TemplateImporter(Importer):
     def fields(self, form: Form) -> list[Question]:
         return [q for q in super().fields(form) if q.key != "gps"]
 
+    def all_tables(self, data: bytes, filename: str) -> list[Table]:
+        return [_table(data, filename)]
+
     def parse(
         self,
         data: bytes,
@@ -103,10 +107,15 @@ class TemplateImporter(Importer):
                 errors=[file_problem(table.name, _("The file has no header row."), row=1)]
             )
         fields = self.fields(form)
+        recode = (column_map or {}).get(RECODE)
+        if column_map is not None:
+            column_map = {k: v for k, v in column_map.items() if k != RECODE} or None
         household_questions = [q for q in fields if q.level == HOUSEHOLD]
         member_questions = [q for q in fields if q.level == MEMBER]
-        household_bindings, household_unmatched = bind(table, household_questions, column_map)
-        member_bindings, member_unmatched = bind(table, member_questions, column_map)
+        household_bindings, household_unmatched = bind(
+            table, household_questions, column_map, recode
+        )
+        member_bindings, member_unmatched = bind(table, member_questions, column_map, recode)
         result = ParseResult(
             tables={
                 HOUSEHOLD: TableInfo(table.name, list(table.header)),
@@ -119,6 +128,7 @@ class TemplateImporter(Importer):
         }
         result.column_names["uuid"] = result.column_names.get("household_id", HOUSEHOLD_ID.name)
         result.errors = column_map_problems(column_map, fields, [table])
+        result.errors += recode_problems(recode, fields, form, result.column_names)
         if result.errors:
             return result
         if needs_mapping(result.unmatched, column_map):

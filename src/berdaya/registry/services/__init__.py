@@ -15,12 +15,16 @@ from .households import (
     person_add,
     person_leave,
 )
+from .import_matching import (
+    import_job_choose_members,
+    import_job_fields,
+    import_job_map_columns,
+    import_job_sheets,
+)
 from .imports import (
     custom_question_add,
     custom_question_remove,
     import_job_create,
-    import_job_fields,
-    import_job_map_columns,
     import_job_run,
     import_jobs_expire,
     import_targets,
@@ -43,10 +47,12 @@ __all__ = [
     "household_survey_record",
     "household_unenrol",
     "identifier_reveal",
+    "import_job_choose_members",
     "import_job_create",
     "import_job_fields",
     "import_job_map_columns",
     "import_job_run",
+    "import_job_sheets",
     "import_jobs_expire",
     "import_targets",
     "may_import",

@@ -129,7 +129,7 @@ def test_a_form_of_its_own_prints_the_proposed_matching_then_imports_with_it(
     demo, households, tmp_path
 ):
     rows = template_rows(households, form_build())
-    rows[0][rows[0].index("nama")] = "Nama Lengkap"
+    rows[0][rows[0].index("nama")] = "q12"
     path = tmp_path / "other-form.csv"
     path.write_bytes(_csv(rows))
     households_before = Household.objects.count()
@@ -150,7 +150,7 @@ def test_a_form_of_its_own_prints_the_proposed_matching_then_imports_with_it(
     assert Household.objects.count() == households_before
 
     columns = tmp_path / "columns.json"
-    columns.write_text(json.dumps({**proposal, "name": "Nama Lengkap"}), encoding="utf-8")
+    columns.write_text(json.dumps({**proposal, "name": "q12"}), encoding="utf-8")
     done, _err = _run(path, columns=str(columns))
     assert "Imported: 12 households" in done
 

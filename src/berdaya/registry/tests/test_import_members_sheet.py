@@ -20,7 +20,12 @@ from openpyxl import load_workbook
 from berdaya.demo.community import GIRISEKAR
 from berdaya.registry.importers.samples import kobo_xlsx, synthetic_households
 from berdaya.registry.models import ImportJob, Person
-from berdaya.registry.services import import_job_create, import_job_run
+from berdaya.registry.services import (
+    import_job_choose_members,
+    import_job_create,
+    import_job_run,
+    import_job_sheets,
+)
 from berdaya.registry.xlsform import MEMBERS_REPEAT, form_build
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -73,15 +78,40 @@ def test_the_repeat_whose_columns_are_people_is_taken(demo, households):
     assert job.persons_created == sum(len(h.members) for h in households)
 
 
-def test_when_it_cannot_be_told_the_import_lists_the_repeat_sheets(demo, households):
+def test_when_it_cannot_be_told_the_import_waits_for_the_sheet_to_be_chosen(demo, households):
     data = _workbook(households, members_name="keluarga", other=None, copy_members=True)
     before = Person.objects.count()
     job = _import(demo, data)
-    assert job.status == ImportJob.Status.FAILED
-    (problem,) = job.errors
-    assert "“keluarga”, “anggota_lain”" in problem["reason"]
-    assert "members_sheet" in problem["reason"]
+    assert job.status == ImportJob.Status.NEEDS_MAPPING
+    assert "member" not in job.file_columns
+    assert [s.name for s in import_job_sheets(job)] == ["keluarga", "anggota_lain"]
     assert Person.objects.count() == before
+
+    job = import_job_choose_members(
+        user=demo.users["pendamping.girisekar"], job=job, sheet="anggota_lain"
+    )
+    job = import_job_run(job.pk)
+    assert job.status == ImportJob.Status.DONE, job.errors[:3]
+    assert job.persons_created == sum(len(h.members) for h in households)
+
+
+def test_the_cli_names_the_repeat_sheets_to_choose_from(demo, households, tmp_path):
+    path = tmp_path / "lain.xlsx"
+    path.write_bytes(_workbook(households, members_name="keluarga", other=None, copy_members=True))
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "import_households",
+            str(path),
+            source="kobo",
+            village=GIRISEKAR,
+            user="pendamping.girisekar",
+            stdout=out,
+            stderr=err,
+        )
+    assert "members_sheet" in str(caught.value) and "keluarga, anggota_lain" in str(caught.value)
+    assert json.loads(out.getvalue())["members_sheet"] == ""
+    assert "Repeat sheet “keluarga”" in err.getvalue()
 
 
 def test_the_cli_takes_the_chosen_members_sheet(demo, households, tmp_path):

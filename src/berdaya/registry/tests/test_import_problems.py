@@ -264,7 +264,8 @@ def test_missing_columns_wait_for_a_person_to_match_them(demo, households, media
     assert job.status == ImportJob.Status.NEEDS_MAPPING
     assert job.stored_file and (media / job.stored_file).exists()  # kept until it ends
     fields = {f.key: f for f in import_job_fields(job)}
-    assert fields["name"].suggested == "" and fields["name"].required
+    # "nama_lengkap" is the name's label, "Nama lengkap": proposed by similarity.
+    assert fields["name"].suggested == "nama_lengkap" and fields["name"].required
     assert fields["floor"].suggested == "" and not fields["floor"].required
     assert fields["nik"].suggested == "nik"
     assert "nama_lengkap" in fields["name"].columns
@@ -272,7 +273,7 @@ def test_missing_columns_wait_for_a_person_to_match_them(demo, households, media
     user = demo.users["pendamping.girisekar"]
     chosen = {key: field.suggested for key, field in fields.items()}
     with pytest.raises(ValidationFailed, match="Choose the column"):
-        import_job_map_columns(user=user, job=job, column_map=chosen)
+        import_job_map_columns(user=user, job=job, column_map={**chosen, "name": ""})
     with pytest.raises(ValidationFailed, match="is not a column"):
         import_job_map_columns(user=user, job=job, column_map={**chosen, "name": "nope"})
     chosen.update(name="nama_lengkap", floor="jenis_lantai")

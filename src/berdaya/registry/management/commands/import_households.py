@@ -5,6 +5,7 @@ all-or-nothing rule and the same report, run here instead of by the worker.
 """
 
 import json
+from contextlib import ExitStack
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -13,13 +14,12 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from berdaya.core.management.base import BerdayaCommand
+from berdaya.registry.importers.linked import MEMBERS_SHEET
+from berdaya.registry.importers.recode import RECODE
 from berdaya.registry.models import ImportJob
 from berdaya.registry.services import import_job_create, import_job_run
-from berdaya.registry.services.imports import (
-    import_job_fields,
-    import_programmes,
-    import_targets,
-)
+from berdaya.registry.services.import_matching import import_job_fields, import_job_sheets
+from berdaya.registry.services.imports import import_programmes, import_targets
 
 
 class Command(BerdayaCommand):
@@ -61,7 +61,15 @@ class Command(BerdayaCommand):
         )
         parser.add_argument(
             "--columns",
-            help="A JSON file {field: column} for a form other than Berdaya's own.",
+            help=(
+                'A JSON file {field: column, "members_sheet": sheet, "recode": {field: '
+                "{answer: code}}} for a form other than Berdaya's own."
+            ),
+        )
+        parser.add_argument(
+            "--form",
+            help="The XLSForm (.xlsx) the data was collected with: its labels and choice "
+            "lists improve the proposed matching and recoding.",
         )
 
     def handle(
@@ -75,6 +83,7 @@ class Command(BerdayaCommand):
         organisation,
         columns,
         include_rejected,
+        form=None,
         **options,
     ):
         path = Path(file)
@@ -90,7 +99,15 @@ class Command(BerdayaCommand):
             target = (chosen.organisation, None)
         else:
             chosen, target = None, self._target(person, village, organisation)
-        with path.open("rb") as handle:
+        form_path = Path(form) if form else None
+        if form_path is not None and not form_path.is_file():
+            raise CommandError(_("There is no file %(file)s.") % {"file": form_path}, returncode=2)
+        with path.open("rb") as handle, ExitStack() as stack:
+            form_file = (
+                File(stack.enter_context(form_path.open("rb")), name=form_path.name)
+                if form_path
+                else None
+            )
             job = import_job_create(
                 user=person,
                 organisation=target[0],
@@ -101,6 +118,7 @@ class Command(BerdayaCommand):
                 column_map=self._columns(columns),
                 include_rejected=include_rejected,
                 queue=False,
+                form_file=form_file,
             )
         job = import_job_run(job.pk)
         self._report(job)
@@ -161,7 +179,7 @@ class Command(BerdayaCommand):
                 returncode=2,
             ) from None
         if not isinstance(chosen, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in chosen.items()
+            isinstance(k, str) and (isinstance(v, str) or k == RECODE) for k, v in chosen.items()
         ):
             raise CommandError(
                 _("%(file)s must hold one object of field names and column names.")
@@ -202,18 +220,59 @@ class Command(BerdayaCommand):
         if job.status == ImportJob.Status.NEEDS_MAPPING:
             # The matching the web page would propose, as a file to correct and pass back.
             fields = import_job_fields(job)
-            # What the file holds, so the matching can be corrected without opening it.
-            for table in (job.file_columns or {}).values():
-                self.stderr.write(
-                    _("Sheet “%(sheet)s”: %(columns)s")
-                    % {"sheet": table.get("sheet", ""), "columns": ", ".join(table["columns"])}
-                )
-            proposal = {field.key: field.suggested for field in fields}
             tables = job.file_columns or {}
+            sheets = import_job_sheets(job)
+            # What the file holds, so the matching can be corrected without opening it.
+            for role in ("household", "member"):
+                if role in tables:
+                    table = tables[role]
+                    self.stderr.write(
+                        _("Sheet “%(sheet)s”: %(columns)s")
+                        % {"sheet": table.get("sheet", ""), "columns": ", ".join(table["columns"])}
+                    )
+            for sheet in sheets:
+                if tables.get("member", {}).get("sheet") != sheet.name:
+                    self.stderr.write(
+                        _("Repeat sheet “%(sheet)s” (%(path)s): %(columns)s")
+                        % {
+                            "sheet": sheet.name,
+                            "path": sheet.path,
+                            "columns": ", ".join(sheet.columns),
+                        }
+                    )
+            proposal = {field.key: field.suggested for field in fields}
             if "member" in tables and tables["member"]["sheet"] != tables["household"]["sheet"]:
-                proposal["members_sheet"] = tables["member"]["sheet"]
+                proposal[MEMBERS_SHEET] = tables["member"]["sheet"]
+            elif "member" not in tables and sheets:
+                proposal[MEMBERS_SHEET] = ""
+            recoding = {
+                field.key: {row.answer: row.suggested for row in field.recode}
+                for field in fields
+                if field.recode
+            }
+            if recoding:
+                proposal[RECODE] = recoding
             self.stdout.write(json.dumps(proposal, ensure_ascii=False, indent=2))
+            if "member" not in tables and sheets:
+                raise CommandError(
+                    _(
+                        "Say which repeat sheet holds the household members: save the "
+                        "matching printed above as a JSON file, write the sheet's name as "
+                        "“%(key)s” (%(sheets)s), and pass it with --columns."
+                    )
+                    % {"key": MEMBERS_SHEET, "sheets": ", ".join(s.name for s in sheets)},
+                    returncode=2,
+                )
             missing = sorted(f.key for f in fields if f.required and not f.suggested)
+            if not missing:
+                raise CommandError(
+                    _(
+                        "This is not Berdaya's own form: check the matching printed above "
+                        "(proposed from the columns' names and labels), save it as a JSON "
+                        "file, and pass it with --columns."
+                    ),
+                    returncode=2,
+                )
             raise CommandError(
                 _(
                     "Not every field was found among the file's columns. Save the matching "
