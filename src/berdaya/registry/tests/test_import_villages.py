@@ -30,7 +30,7 @@ from berdaya.registry.models import (
     VillageRegistryFigures,
 )
 from berdaya.registry.services import import_job_create, import_job_run
-from berdaya.registry.services.imports import import_job_fields, import_job_map_columns
+from berdaya.registry.services.import_matching import import_job_fields, import_job_map_columns
 from berdaya.registry.xlsform import form_for_programme
 
 pytestmark = pytest.mark.usefixtures("english")
