@@ -707,6 +707,9 @@ def figures_rebuild(
     for organisation_id, code in pairs:
         village_refresh(organisation_id=organisation_id, village_code=code, today=today)
         say(f"{code} ({organisation_id}): village figures")
+    from . import rounds  # the survey rounds' figures read the same registry
+
+    rounds.rounds_rebuild(log=say)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE registry_householdfigures")
