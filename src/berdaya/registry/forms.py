@@ -703,6 +703,21 @@ class AnalysisExportForm(BerdayaForm):
         help_text=_("Required with names and KK; recorded with your name."),
     )
 
+    def __init__(self, *args, rounds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if rounds is not None and rounds.exists():
+            # A programme's export: today's registry, or the table of one survey round.
+            self.fields["survey_round"] = forms.ModelChoiceField(
+                label=_("Survey round"),
+                queryset=rounds,
+                required=False,
+                empty_label=_("Today's registry (each household's latest survey)"),
+                help_text=_(
+                    "A round's table: each household's survey of that round, the table "
+                    "its poverty-over-time figures are computed from."
+                ),
+            )
+
     def clean(self):
         data = super().clean()
         if data.get("identified") and len((data.get("purpose") or "").strip()) < 5:
