@@ -420,9 +420,7 @@ def analysis_tables(
         keys = set(households.values_list("pk", flat=True))
         surveys = {k: v for k, v in round_surveys(survey_round).items() if k in keys}
         households = Household.objects.filter(pk__in=list(surveys))
-        table = indicators.household_table(
-            households, today=survey_round.ends_on, surveys=surveys
-        )
+        table = indicators.household_table(households, today=survey_round.ends_on, surveys=surveys)
     else:
         table = indicators.household_table(households, today=today)
     results = _analysis_results(table, organisation_ids=sorted(set(table["organisation_id"])))
@@ -647,9 +645,7 @@ def village_analysis_households(
     )
 
 
-def programme_analysis_households(
-    user, *, programme, survey_round=None
-) -> QuerySet[Household]:
+def programme_analysis_households(user, *, programme, survey_round=None) -> QuerySet[Household]:
     """The active households of the programme's organisation in the programme's villages
     that `user` may see (a facilitator: their own villages of it); with `survey_round`,
     those surveyed in that round, whatever became of them since."""

@@ -21,9 +21,7 @@ from .forms import AnalysisExportForm, show_error
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def _page(
-    request, *, title, households, scope, may_identify, personal, villages, rounds=None
-):
+def _page(request, *, title, households, scope, may_identify, personal, villages, rounds=None):
     form = AnalysisExportForm(
         request.POST if request.method == "POST" else None,
         initial={"file_format": exports.PARQUET},
@@ -101,6 +99,7 @@ def village_analysis_export(request, village_code: str):
 def programme_analysis_export(request, programme_id: int):
     programme = programme_get(user=request.user, pk=programme_id)  # else 404
     villages = list(programme_villages(user=request.user, programme=programme))
+
     def households(survey_round):
         return exports.programme_analysis_households(
             request.user, programme=programme, survey_round=survey_round

@@ -5,41 +5,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('areas', '0001_initial'),
-        ('programmes', '0004_survey_rounds'),
-        ('registry', '0008_household_figures_spending'),
+        ("areas", "0001_initial"),
+        ("programmes", "0004_survey_rounds"),
+        ("registry", "0008_household_figures_spending"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='householdsurvey',
-            name='round',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='surveys', to='programmes.surveyround', verbose_name='survey round'),
+            model_name="householdsurvey",
+            name="round",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="surveys",
+                to="programmes.surveyround",
+                verbose_name="survey round",
+            ),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='round',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='programmes.surveyround'),
+            model_name="importjob",
+            name="round",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="programmes.surveyround",
+            ),
         ),
         migrations.CreateModel(
-            name='RoundFigures',
+            name="RoundFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('households', models.PositiveIntegerField(default=0)),
-                ('figures', models.JSONField(default=dict)),
-                ('computed_at', models.DateTimeField(blank=True, null=True)),
-                ('stale', models.BooleanField(default=True)),
-                ('changed_at', models.DateTimeField(blank=True, null=True)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='programmes.surveyround')),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='areas.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("households", models.PositiveIntegerField(default=0)),
+                ("figures", models.JSONField(default=dict)),
+                ("computed_at", models.DateTimeField(blank=True, null=True)),
+                ("stale", models.BooleanField(default=True)),
+                ("changed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to="programmes.surveyround",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="areas.village",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey round figures',
-                'verbose_name_plural': 'survey round figures',
-                'indexes': [models.Index(fields=['village', 'round'], name='round_figures_village')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('village__isnull', False)), fields=('round', 'village'), name='round_figures_village_unique'), models.UniqueConstraint(condition=models.Q(('village__isnull', True)), fields=('round',), name='round_figures_programme_unique')],
+                "verbose_name": "survey round figures",
+                "verbose_name_plural": "survey round figures",
+                "indexes": [
+                    models.Index(fields=["village", "round"], name="round_figures_village")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("village__isnull", False)),
+                        fields=("round", "village"),
+                        name="round_figures_village_unique",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("village__isnull", True)),
+                        fields=("round",),
+                        name="round_figures_programme_unique",
+                    ),
+                ],
             },
         ),
     ]
