@@ -73,46 +73,103 @@ def round_table(survey_round, *, village_codes: Iterable[str] | None = None) -> 
     return indicators.household_table(households, today=survey_round.ends_on, surveys=surveys)
 
 
-def _censored(table: pd.DataFrame) -> dict[str, float]:
-    """Each indicator's censored headcount (share of people poor and deprived in it), from
-    the measure's overall row (the same cached computation `mpi_summary` reads)."""
-    frame = indicators._mpi_input(table)
-    if frame.empty:
-        return {}
-    measure = indicators._measure()
-    overall = indicators.cached(
-        "overall", frame, lambda: indicators.to_pandas(measure.compute(frame).overall).iloc[0]
-    )
-    result = {}
-    for name in _indicator_names():
-        value = overall[f"censored_{name}"]
-        result[name] = None if pd.isna(value) else float(value)
-    return result
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
-def table_figures(table: pd.DataFrame, *, lines: Mapping[str, int], by: str, statuses=None) -> dict:
-    """MPI, censored headcounts, FGT and Gini of one household table (a village's or a
-    programme's round), by `berdaya.analysis`."""
+def table_figures(
+    table: pd.DataFrame,
+    *,
+    lines: Mapping[str, int],
+    statuses=None,
+    codes: Iterable[str] | None = None,
+) -> dict[str | None, dict]:
+    """MPI, censored headcounts, FGT and Gini of a round's household table, for each of its
+    villages (by code) and for all of them together (key None), by `berdaya.analysis`: one
+    grouped computation of each measure (a programme of 100 villages is a handful of
+    queries, not hundreds). Each household is held against its village's line."""
+    from berdaya.analysis.poverty import FGT, Gini, PovertyLines
+
     statuses = statuses if statuses is not None else indicators.poverty(table)
-    summary = indicators.mpi_summary(table, statuses)
+    codes = sorted(codes if codes is not None else set(table["village_code"].astype(str)))
+    households = table["village_code"].astype(str).value_counts().to_dict()
+    known: dict[str | None, dict[str, int]] = {None: {}}
+    for pk, code in zip(table["household_id"], table["village_code"].astype(str), strict=True):
+        status = statuses[int(pk)].status
+        for key in (code, None):
+            counts = known.setdefault(key, {})
+            counts[status] = counts.get(status, 0) + 1
+    names = _indicator_names()
+    measure = indicators._measure()
+    frame = table[["household_id", "village_code", "household_size", *indicators.MPI_COLUMNS]]
+    frame = frame[frame["household_size"] > 0].reset_index(drop=True)
+    frame["village_code"] = frame["village_code"].astype(str)
+    mpi_rows: dict[str | None, pd.Series] = {}
+    if not frame.empty:
+        result = measure.compute(frame, by="village_code")
+        for _index, row in indicators.to_pandas(result.groups).iterrows():
+            mpi_rows[str(row["village_code"])] = row
+        mpi_rows[None] = indicators.to_pandas(result.overall).iloc[0]
     income_frame = figures._income_frame(table)
-    income = {"answered": len(income_frame), "lines": dict(sorted(lines.items()))}
-    if len(income_frame) >= figures.INCOME_MIN_ANSWERS:
-        measures = figures.income_measures(income_frame, dict(lines), by=by)
-        income |= {k: measures[k] for k in ("population", "P0", "P1", "P2", "gini", "mean")}
-    return {
-        "households": len(table),
-        "mpi": {
-            "households": summary.households,
-            "unknown": summary.unknown,
-            "by_status": summary.by_status,
-            "H": summary.headcount,
-            "A": summary.intensity,
-            "M0": summary.mpi,
-            "censored": _censored(table) if summary.households else {},
-        },
-        "income": income,
-    }
+    answered = income_frame["village_code"].value_counts().to_dict()
+    income_rows: dict[str | None, dict] = {}
+    if len(income_frame):
+        poverty_lines = PovertyLines(
+            [{"province_code": c, "poverty_line": a} for c, a in sorted(lines.items())]
+        )
+        fgt = FGT(
+            income="expenditure_per_capita",
+            poverty_line=poverty_lines,
+            weight_column="household_size",
+            province_column="village_code",
+        ).compute(income_frame, by="village_code")
+        gini = Gini(income="expenditure_per_capita", weight_column="household_size").compute(
+            income_frame, by="village_code"
+        )
+        fgt_groups = indicators.to_pandas(fgt.groups).set_index("village_code")
+        gini_groups = indicators.to_pandas(gini.groups).set_index("village_code")
+        for code in fgt_groups.index:
+            income_rows[str(code)] = {**fgt_groups.loc[code], **gini_groups.loc[code]}
+        income_rows[None] = {
+            **indicators.to_pandas(fgt.overall).iloc[0],
+            **indicators.to_pandas(gini.overall).iloc[0],
+        }
+    result: dict[str | None, dict] = {}
+    for code in [*codes, None]:
+        by_status = {key: 0 for key, _label in indicators.PovertyStatus.choices}
+        by_status.update(known.get(code, {}))
+        unknown = by_status.pop(indicators.PovertyStatus.UNKNOWN)
+        row = mpi_rows.get(code)
+        has_mpi = row is not None and sum(by_status.values()) > 0
+        count = answered.get(code, 0) if code else len(income_frame)
+        income = {
+            "answered": int(count),
+            "lines": {c: lines[c] for c in ([code] if code else codes)},
+        }
+        money = income_rows.get(code)
+        if money is not None and count >= figures.INCOME_MIN_ANSWERS:
+            income |= {
+                "population": int(money["population"]),
+                "P0": _number(money["P0"]),
+                "P1": _number(money["P1"]),
+                "P2": _number(money["P2"]),
+                "gini": _number(money["gini"]),
+                "mean": _number(money["mean_income"]),
+            }
+        result[code] = {
+            "households": int(households.get(code, 0) if code else len(table)),
+            "mpi": {
+                "households": sum(by_status.values()),
+                "unknown": unknown,
+                "by_status": by_status,
+                "H": _number(row["H"]) if has_mpi else None,
+                "A": _number(row["A"]) if has_mpi else None,
+                "M0": _number(row["M0"]) if has_mpi else None,
+                "censored": {n: _number(row[f"censored_{n}"]) for n in names} if has_mpi else {},
+            },
+            "income": income,
+        }
+    return result
 
 
 @dataclass(frozen=True)
@@ -199,18 +256,13 @@ def round_refresh(survey_round) -> list[RoundFigures]:
     if before is not None:
         before_statuses = indicators.poverty(round_table(before, village_codes=codes))
     lines = _lines(survey_round, codes, table)
-    scopes = [(code, table[table["village_code"] == code].reset_index(drop=True)) for code in codes]
-    scopes.append((None, table))
+    computed = table_figures(table, lines=lines, statuses=statuses, codes=codes)
+    keys_of: dict[str | None, set[int]] = {None: set(statuses)}
+    for pk, code in zip(table["household_id"], table["village_code"].astype(str), strict=True):
+        keys_of.setdefault(code, set()).add(int(pk))
     stored = []
-    for code, part in scopes:
-        keys = {int(pk) for pk in part["household_id"]}
-        mine = {pk: statuses[pk] for pk in keys}
-        payload = table_figures(
-            part,
-            lines={code: lines[code]} if code else lines,
-            by="dusun" if code else "village_code",
-            statuses=mine,
-        )
+    for code in [*codes, None]:
+        payload = computed[code]
         payload["version"] = ROUND_FIGURES_VERSION
         payload["round"] = {
             "name": survey_round.name,
@@ -219,13 +271,18 @@ def round_refresh(survey_round) -> list[RoundFigures]:
         }
         payload["transitions"] = None
         if before_statuses is not None:
+            mine = {pk: statuses[pk] for pk in keys_of.get(code, set())}
             payload["previous"] = before.name
             payload["transitions"] = transitions(before_statuses, mine).as_dict()
         with transaction.atomic():
             row, _created = RoundFigures.objects.update_or_create(
                 round=survey_round,
                 village_id=code,
-                defaults={"households": len(part), "figures": payload, "computed_at": started},
+                defaults={
+                    "households": payload["households"],
+                    "figures": payload,
+                    "computed_at": started,
+                },
             )
             still = RoundFigures.objects.filter(pk=row.pk, changed_at__gt=started).exists()
             RoundFigures.objects.filter(pk=row.pk).update(stale=still)
