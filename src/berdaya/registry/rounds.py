@@ -6,11 +6,12 @@ household's latest survey *of that round* (ages on the round's last day; the mem
 those present when the figures are computed), and everything is `berdaya.analysis`'s, through
 `indicators` and `figures`, the one place the measures are defined:
 
-* MPI H, A, M0, households per status and each indicator's censored headcount
-  (`indicators.poverty` / `mpi_summary`, the `AlkireFoster` measure's `overall` row);
-* FGT P0/P1/P2 and the Gini (by dusun in a village, by village in the programme) from the
-  round's monthly spending (`figures.income_measures`), against `community.lines.line_for`'s
-  line of the round's survey year;
+* MPI H, A, M0 and each indicator's censored headcount (the village profile's measure,
+  `indicators._measure()`, grouped by village and overall), households per status
+  (`indicators.poverty`);
+* FGT P0/P1/P2 and the Gini from the round's monthly spending per person (the same columns
+  as `figures.income_measures`), each household against its village's line
+  (`community.lines.line_for`, for the year of the round's latest survey);
 * the **transitions** since the round before, for the households surveyed in both: stayed
   poor, escaped, fell in, stayed non-poor (poor = the analysis's poor status, severe
   included), and for those who escaped (fell in) how many were no longer (newly) deprived
