@@ -322,6 +322,9 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
         on=REFERENCE_DATE + datetime.timedelta(days=45),
     )
     community = DemoCommunity(organisation, programme, village_objects, users)
+    # The survey again a year later (poverty over time), before the rest of the demo reads
+    # the registry, so what it stores (an advocacy case's coverage after) is today's.
+    demo_rounds(community, first_round)
     demo_accompaniment(community)  # a year of activities, groups, a plan, cadres
     demo_savings(community)  # a savings group's year, a KUBE's books, village funds
     demo_partnerships(community)  # four sectors, an MoU, contributions
@@ -330,7 +333,6 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
     demo_networks(community)  # advice and opinion ties, co-attendance, co-membership
     demo_maps(community)  # where groups meet, institutions work and assets are
     demo_transparency(community)  # the programme's public page, published
-    demo_rounds(community, first_round)  # the survey again a year later: poverty over time
     return community
 
 
