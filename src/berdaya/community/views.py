@@ -19,6 +19,7 @@ from berdaya.core.access import village_codes_for
 from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.core.workspace import workspace_for
 from berdaya.organisations.models import Organisation
+from berdaya.programmes.selectors import programmes_visible_to
 from berdaya.registry import figures as stored_figures
 from berdaya.registry.forms import show_error
 from berdaya.registry.indicators import INDICATOR_LABELS, PovertyStatus
@@ -90,6 +91,9 @@ def village_profile(request, village_code: str):
             "capital_items": selectors.capital_items_of(user=request.user, village=village),
             "can_edit": can_edit,
             "personal": village.code in village_codes_for(request.user, personal=True),
+            "trend_programmes": programmes_visible_to(request.user)
+            .filter(coverage__village_id=village.code)
+            .order_by("name"),
         },
     )
 

@@ -33,6 +33,7 @@ from .learning import demo_learning
 from .maps import demo_maps, household_location
 from .networks import demo_networks
 from .partnerships import demo_partnerships
+from .rounds import demo_first_round, demo_rounds
 from .savings import demo_savings
 from .security import demo_second_factors
 from .transparency import demo_transparency
@@ -273,6 +274,7 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
         planned_duration_months=48,
         village_codes=VILLAGES,
     ).programme
+    first_round = demo_first_round(programme)  # the mapping survey is the programme's round 1
     users = {}
     for username, full_name, role, villages in USERS:
         user = User.objects.create(
@@ -303,6 +305,7 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
                 survey=_survey(rng, wealth, len(members)),
                 surveyed_on=REFERENCE_DATE + datetime.timedelta(days=30 + number % 60),
                 schemes=_schemes(rng, wealth, members),
+                survey_round=first_round,
                 consent_given=True,
                 user=users["pendamping.girisekar" if code == GIRISEKAR else "pendamping.sidoharjo"],
                 kk=f"{district.replace('.', '')}{issued:%d%m%y}{number + 1:04d}",
@@ -319,6 +322,9 @@ def demo_create(*, households_per_village: int = 120, seed: int = 2025) -> DemoC
         on=REFERENCE_DATE + datetime.timedelta(days=45),
     )
     community = DemoCommunity(organisation, programme, village_objects, users)
+    # The survey again a year later (poverty over time), before the rest of the demo reads
+    # the registry, so what it stores (an advocacy case's coverage after) is today's.
+    demo_rounds(community, first_round)
     demo_accompaniment(community)  # a year of activities, groups, a plan, cadres
     demo_savings(community)  # a savings group's year, a KUBE's books, village funds
     demo_partnerships(community)  # four sectors, an MoU, contributions

@@ -1,8 +1,9 @@
 from auditlog.registry import auditlog
 
-from .models import Cadre, Phase, Programme, ProgrammeVillage
+from .models import Cadre, Phase, Programme, ProgrammeVillage, SurveyRound
 
 auditlog.register(Programme)
 auditlog.register(ProgrammeVillage)
 auditlog.register(Cadre)
 auditlog.register(Phase)
+auditlog.register(SurveyRound)

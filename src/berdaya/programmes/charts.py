@@ -75,3 +75,42 @@ def timeline(
         )
     spec = {"width": WIDTH - 95, "height": 22 * len(labels), "layer": layers}
     return svg(spec, title=title)
+
+
+TREND_COLOURS = ["#1f7a4d", "#2f6db5", "#b26b00", "#c2427a", "#7a3fb2", "#5b6770"]
+
+
+def trend(rows: Sequence[tuple[str, str, float | None]], *, title: str, axis: str) -> SafeString:
+    """Lines across survey rounds: rows of (round name, measure label, value); the rounds
+    in the order given, one line per measure, a point at every round with a value."""
+    rounds = list(dict.fromkeys(name for name, _m, _v in rows))
+    measures = list(dict.fromkeys(measure for _r, measure, _v in rows))
+    values = [
+        {"round": name, "measure": measure, "value": value}
+        for name, measure, value in rows
+        if value is not None
+    ]
+    spec = {
+        "width": WIDTH - 40,
+        "height": 160,
+        "data": {"values": values},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {
+                "field": "round",
+                "type": "ordinal",
+                "sort": rounds,
+                "title": None,
+                "axis": {"labelAngle": 0, "labelLimit": 90},
+            },
+            "y": {"field": "value", "type": "quantitative", "title": axis},
+            "color": {
+                "field": "measure",
+                "type": "nominal",
+                "title": None,
+                "sort": measures,
+                "scale": {"domain": measures, "range": TREND_COLOURS[: len(measures)]},
+            },
+        },
+    }
+    return svg(spec, title=title)

@@ -174,3 +174,43 @@ class PlanRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} @ {self.revised_at:%Y-%m-%d}"
+
+
+class SurveyRound(models.Model):
+    """One of a programme's repeated surveys (annually, say): a name and its dates.
+
+    A household survey belongs to a round explicitly (`registry.HouseholdSurvey.round`,
+    set when it is recorded or imported), never by its date alone; poverty over time is
+    computed per round (`registry.rounds`)."""
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="survey_rounds")
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    access_scope = Scope(
+        organisation="programme__organisation_id",
+        village="programme__villages",
+        personal=False,
+        many=True,
+    )
+
+    class Meta:
+        ordering = ["programme_id", "starts_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="survey_round_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="survey_round_ends_after",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "starts_on"])]
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict:
+        return {"organisation": self.programme.organisation_id}

@@ -122,3 +122,80 @@ def may_manage(user, programme: Programme) -> bool:
     from berdaya.organisations.models import Role
 
     return programme.organisation_id in organisation_ids_for(user, roles={Role.ADMIN, Role.MANAGER})
+
+
+def survey_rounds_for(*, organisation_id: int, village_code: str) -> QuerySet:
+    """The survey rounds a survey of a household of this organisation and village may
+    belong to: those of the organisation's programmes covering the village."""
+    from .models import SurveyRound
+
+    return (
+        SurveyRound.objects.filter(
+            programme__organisation_id=organisation_id,
+            programme__coverage__village_id=village_code,
+        )
+        .select_related("programme")
+        .order_by("-starts_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class PovertyOverTime:
+    """A programme's (or one of its villages') figures per survey round: aggregates only."""
+
+    rounds: list  # SurveyRound, in order
+    rows: list  # registry.RoundFigures of those rounds that have figures, in order
+    villages: list  # for the programme: [(village, [H of each round or None])]
+    updating: bool  # some figures are being computed again
+
+
+def poverty_over_time(*, user, programme: Programme, village_code: str | None = None):
+    """The stored round figures (`registry.rounds`) of `programme`, for one village the
+    user works in or (None) for the whole programme. Rounds without figures are computed
+    now when small (the same limit as the village figures), else left to their job."""
+    from berdaya.registry import rounds as round_figures
+    from berdaya.registry.figures import inline_limit
+    from berdaya.registry.models import RoundFigures
+
+    if village_code is not None:
+        get_visible_or_404(
+            user, ProgrammeVillage.objects.filter(programme=programme), village_id=village_code
+        )
+    survey_rounds = list(programme.survey_rounds.order_by("starts_on", "pk"))
+    rows = round_figures.round_rows(programme=programme, village_code=village_code)
+    have = {row.round_id for row in rows if _current(row)}
+    missing = [r for r in survey_rounds if r.pk not in have]
+    for survey_round in missing:
+        if survey_round.surveys.count() <= inline_limit():
+            round_figures.round_refresh(survey_round)
+        else:
+            round_figures.rounds_changed([survey_round.pk])
+    if missing:
+        rows = round_figures.round_rows(programme=programme, village_code=village_code)
+    rows = [row for row in rows if _current(row)]
+    villages = []
+    if village_code is None:
+        codes = set(village_codes_for(user, organisation_id=programme.organisation_id))
+        by_village: dict[str, dict[int, float | None]] = {}
+        # Only each row's H, read inside the JSON by the database (not 300 whole rows).
+        for village_id, round_id, headcount in (
+            RoundFigures.objects.filter(round__programme=programme, village_id__in=codes)
+            .order_by("village_id")
+            .values_list("village_id", "round_id", "figures__mpi__H")
+        ):
+            by_village.setdefault(village_id, {})[round_id] = headcount
+        for village in programme_villages(user=user, programme=programme):
+            found = by_village.get(village.code, {})
+            villages.append((village, [found.get(r.pk) for r in survey_rounds]))
+    return PovertyOverTime(
+        rounds=survey_rounds,
+        rows=rows,
+        villages=villages,
+        updating=any(row.stale for row in rows),
+    )
+
+
+def _current(row) -> bool:
+    from berdaya.registry.rounds import ROUND_FIGURES_VERSION
+
+    return row.figures.get("version") == ROUND_FIGURES_VERSION

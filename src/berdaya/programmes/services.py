@@ -21,6 +21,7 @@ from .models import (
     PlanRevision,
     Programme,
     ProgrammeVillage,
+    SurveyRound,
 )
 from .vocabulary import Stage
 
@@ -183,3 +184,29 @@ def _programme_dates(programme) -> dict[str, str]:
         "start": show_date(programme.start_date),
         "end": show_date(programme.planned_end_date),
     }
+
+
+@transaction.atomic
+def survey_round_create(
+    *, programme: Programme, name: str, starts_on: datetime.date, ends_on: datetime.date
+) -> SurveyRound:
+    """A survey round of the programme (a repeat of the mapping survey): a name and its
+    dates, which may not overlap another round's. Surveys join it explicitly."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(_("A survey round needs a name."), field="name")
+    if ends_on < starts_on:
+        raise ValidationFailed(_("A round cannot end before it starts."), field="ends_on")
+    if programme.survey_rounds.filter(name__iexact=name).exists():
+        raise ValidationFailed(_("The programme already has a round with this name."), field="name")
+    overlapping = programme.survey_rounds.filter(
+        starts_on__lte=ends_on, ends_on__gte=starts_on
+    ).first()
+    if overlapping is not None:
+        raise ValidationFailed(
+            _("These dates overlap the round “%(name)s”.") % {"name": overlapping.name},
+            field="starts_on",
+        )
+    return SurveyRound.objects.create(
+        programme=programme, name=name, starts_on=starts_on, ends_on=ends_on
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_rounds
 
 app_name = "programmes"
 
@@ -11,4 +11,15 @@ urlpatterns = [
     path("<int:programme_id>/kader/", views.cadre_list, name="cadres"),
     path("<int:programme_id>/kader/<int:cadre_id>/selesai/", views.cadre_end, name="cadre-end"),
     path("<int:programme_id>/massa-kritis/", views.critical_mass_page, name="critical-mass"),
+    path("<int:programme_id>/putaran-survei/", views_rounds.survey_rounds, name="survey-rounds"),
+    path(
+        "<int:programme_id>/kemiskinan/",
+        views_rounds.programme_poverty_over_time,
+        name="poverty-over-time",
+    ),
+    path(
+        "<int:programme_id>/desa/<str:village_code>/kemiskinan/",
+        views_rounds.village_poverty_over_time,
+        name="village-poverty-over-time",
+    ),
 ]

@@ -290,6 +290,7 @@ def registry_export(
     file_format: str = CSV,
     identified: bool = False,
     purpose: str = "",
+    survey_round=None,
 ) -> ExportFile:
     """A file of `households` (already scoped to the user, with their filters) or of their
     members; logged per organisation in PersonalDataAccess.
@@ -405,13 +406,23 @@ class AnalysisTables:
 
 
 def analysis_tables(
-    households: QuerySet[Household], *, identified: bool = False, today=None
+    households: QuerySet[Household], *, identified: bool = False, today=None, survey_round=None
 ) -> AnalysisTables:
     """The household table of `households` (already scoped: one organisation's active
     households) and its results, per village; with more than one village (a programme)
-    also for all of them together (`village_code` empty)."""
+    also for all of them together (`village_code` empty). With `survey_round`, the table
+    of that round (`rounds.round_table`: each household's survey of the round, ages on its
+    last day), the one the round's stored figures are computed from."""
     today = today or timezone.localdate()
-    table = indicators.household_table(households, today=today)
+    if survey_round is not None:
+        from .rounds import round_surveys
+
+        keys = set(households.values_list("pk", flat=True))
+        surveys = {k: v for k, v in round_surveys(survey_round).items() if k in keys}
+        households = Household.objects.filter(pk__in=list(surveys))
+        table = indicators.household_table(households, today=survey_round.ends_on, surveys=surveys)
+    else:
+        table = indicators.household_table(households, today=today)
     results = _analysis_results(table, organisation_ids=sorted(set(table["organisation_id"])))
     return AnalysisTables(_analysis_households(table, identified=identified), results)
 
@@ -538,6 +549,7 @@ def analysis_export(
     file_format: str = PARQUET,
     identified: bool = False,
     purpose: str = "",
+    survey_round=None,
 ) -> ExportFile:
     """The analysis export of `households` (one organisation's active households of a village
     or a programme, already scoped to the user); `scope` names it in the file name and the
@@ -556,7 +568,9 @@ def analysis_export(
         households = households.filter(_managed(user))
     today = timezone.localdate()
     with read_snapshot():
-        tables = analysis_tables(households, identified=identified, today=today)
+        tables = analysis_tables(
+            households, identified=identified, today=today, survey_round=survey_round
+        )
         counts = _counts(households, level=HOUSEHOLDS)
     readme = _readme(file_format, identified=identified, today=today)
     content, content_type = analysis_files(tables, file_format=file_format, readme=readme)
@@ -631,13 +645,16 @@ def village_analysis_households(
     )
 
 
-def programme_analysis_households(user, *, programme) -> QuerySet[Household]:
+def programme_analysis_households(user, *, programme, survey_round=None) -> QuerySet[Household]:
     """The active households of the programme's organisation in the programme's villages
-    that `user` may see (a facilitator: their own villages of it)."""
+    that `user` may see (a facilitator: their own villages of it); with `survey_round`,
+    those surveyed in that round, whatever became of them since."""
     from .selectors import households_visible_to
 
-    return households_visible_to(user).filter(
+    households = households_visible_to(user).filter(
         organisation_id=programme.organisation_id,
         village_id__in=programme.villages.values("code"),
-        status=Household.Status.ACTIVE,
     )
+    if survey_round is not None:
+        return households.filter(surveys__round=survey_round).distinct()
+    return households.filter(status=Household.Status.ACTIVE)

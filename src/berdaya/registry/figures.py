@@ -727,6 +727,9 @@ def figures_rebuild(
     for organisation_id, code in pairs:
         village_refresh(organisation_id=organisation_id, village_code=code, today=today)
         say(f"{code} ({organisation_id}): village figures")
+    from . import rounds  # the survey rounds' figures read the same registry
+
+    rounds.rounds_rebuild(log=say)
     db.statistics_refresh()
     return {"households": households, "villages": len(pairs)}
 

@@ -304,9 +304,22 @@ class SurveyForm(BerdayaForm):
 
     ANSWERS = SURVEY_FIELDS
 
-    def __init__(self, data=None, *, questions: Sequence[CustomQuestion] = (), **kwargs):
+    def __init__(
+        self, data=None, *, questions: Sequence[CustomQuestion] = (), rounds=None, **kwargs
+    ):
         super().__init__(data, **kwargs)
         self.questions = list(questions)
+        if rounds is not None and rounds.exists():
+            # Chosen by the person recording it, never guessed from the date.
+            self.fields["survey_round"] = forms.ModelChoiceField(
+                label=_("Survey round"),
+                queryset=rounds,
+                required=False,
+                empty_label=_("Not part of a survey round"),
+                help_text=_("The programme's survey round this visit belongs to."),
+            )
+            order = ["surveyed_on", "survey_round"]
+            self.order_fields(order + [n for n in self.fields if n not in order])
         english = (get_language() or "id").startswith("en")
         for question in self.questions:
             self.fields[_extra_field(question)] = _programme_field(question, english)
@@ -689,6 +702,21 @@ class AnalysisExportForm(BerdayaForm):
         max_length=200,
         help_text=_("Required with names and KK; recorded with your name."),
     )
+
+    def __init__(self, *args, rounds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if rounds is not None and rounds.exists():
+            # A programme's export: today's registry, or the table of one survey round.
+            self.fields["survey_round"] = forms.ModelChoiceField(
+                label=_("Survey round"),
+                queryset=rounds,
+                required=False,
+                empty_label=_("Today's registry (each household's latest survey)"),
+                help_text=_(
+                    "A round's table: each household's survey of that round, the table "
+                    "its poverty-over-time figures are computed from."
+                ),
+            )
 
     def clean(self):
         data = super().clean()

@@ -149,11 +149,16 @@ ADULT_RELATIONS = {Person.Relation.HEAD, Person.Relation.SPOUSE, Person.Relation
 
 
 def household_table(
-    households: QuerySet[Household], *, today: datetime.date | None = None
+    households: QuerySet[Household],
+    *,
+    today: datetime.date | None = None,
+    surveys: dict[int, int] | None = None,
 ) -> pd.DataFrame:
     """One row per household of `households` (already scoped), with the columns above.
 
-    Nulls mean "not known": no survey yet, or a question the survey did not ask.
+    Nulls mean "not known": no survey yet, or a question the survey did not ask. The
+    survey read is each household's latest, or with `surveys` (household → survey id) the
+    one named there (a survey round's, `registry.rounds`).
     """
     today = today or timezone.localdate()
     keys = households.order_by().values("pk")
@@ -162,6 +167,8 @@ def household_table(
         .order_by("pk")
         .values_list("pk", "village_id", "organisation_id", "latest_survey_id", "dusun")
     )
+    if surveys is not None:
+        rows = [(pk, code, org, surveys.get(pk), dusun) for pk, code, org, _s, dusun in rows]
     members: dict[int, list[tuple]] = defaultdict(list)
     for row in (
         Person.objects.filter(household_id__in=keys, status=Person.Status.PRESENT)

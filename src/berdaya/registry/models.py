@@ -241,6 +241,16 @@ class HouseholdSurvey(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     # Answers to the programme's own questions (CustomQuestion.name -> value).
     extra = models.JSONField(_("programme questions"), default=dict, blank=True)
+    # The programme's survey round this survey belongs to: chosen when it is recorded or
+    # imported, never guessed from its date (poverty over time is computed per round).
+    round = models.ForeignKey(
+        "programmes.SurveyRound",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="surveys",
+        verbose_name=_("survey round"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     access_scope = Scope(organisation="household__organisation_id", village="household__village_id")
@@ -524,6 +534,10 @@ class ImportJob(models.Model):
     include_rejected = models.BooleanField(default=False)
     # The file's sheets and columns, kept while the columns wait to be matched.
     file_columns = models.JSONField(default=dict, blank=True)
+    # The survey round the imported surveys belong to (chosen by the person importing).
+    round = models.ForeignKey(
+        "programmes.SurveyRound", models.PROTECT, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
     )
@@ -687,3 +701,41 @@ class DuplicateNikSignal(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"organisation": self.organisation_id}
+
+
+class RoundFigures(models.Model):
+    """Poverty in one survey round of a programme, for one of its villages or (village
+    empty) for the whole programme over all its villages' households: MPI H/A/M0, censored
+    headcounts, FGT and Gini, and the transitions since the round before, computed by
+    `registry.rounds` from `berdaya.analysis` when the round's surveys change. Aggregates
+    only; read through the programme (its access rule)."""
+
+    round = models.ForeignKey("programmes.SurveyRound", models.CASCADE, related_name="figures")
+    village = models.ForeignKey(
+        "areas.Village", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    households = models.PositiveIntegerField(default=0)  # surveyed in the round
+    figures = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    stale = models.BooleanField(default=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "village"],
+                condition=models.Q(village__isnull=False),
+                name="round_figures_village_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=models.Q(village__isnull=True),
+                name="round_figures_programme_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["village", "round"], name="round_figures_village")]
+        verbose_name = _("survey round figures")
+        verbose_name_plural = _("survey round figures")
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.village_id or '*'}"

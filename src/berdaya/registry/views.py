@@ -31,6 +31,7 @@ from berdaya.core.errors import PermissionDenied, ValidationFailed
 from berdaya.core.viewer_figures import household_figures
 from berdaya.core.workspace import workspace_for
 from berdaya.organisations.models import Role
+from berdaya.programmes.selectors import survey_rounds_for
 
 from . import choices, exports, indicators, selectors, services
 from .forms import (
@@ -446,6 +447,9 @@ def survey_add(request, household_id: int):
     form = SurveyForm(
         _posted(request),
         questions=questions,
+        rounds=survey_rounds_for(
+            organisation_id=household.organisation_id, village_code=household.village_id
+        ),
         initial=SurveyForm.initial_from(household.latest_survey, questions),
     )
 
@@ -463,6 +467,7 @@ def survey_add(request, household_id: int):
             surveyed_on=form.cleaned_data["surveyed_on"],
             user=request.user,
             programme_answers=form.programme_answers(),
+            survey_round=form.cleaned_data.get("survey_round"),
         )
         return household_url(household), _("The survey was recorded; earlier surveys are kept.")
 

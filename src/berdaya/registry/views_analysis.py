@@ -21,11 +21,14 @@ from .forms import AnalysisExportForm, show_error
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def _page(request, *, title, households, scope, may_identify, personal, villages):
+def _page(request, *, title, households, scope, may_identify, personal, villages, rounds=None):
     form = AnalysisExportForm(
         request.POST if request.method == "POST" else None,
         initial={"file_format": exports.PARQUET},
+        rounds=rounds,
     )
+    # A programme's households are a function of the survey round chosen (None: today's).
+    current = households(None) if callable(households) else households
     if not may_identify:
         del form.fields["identified"], form.fields["purpose"]
     if request.method == "POST":
@@ -33,11 +36,15 @@ def _page(request, *, title, households, scope, may_identify, personal, villages
             raise PermissionDenied(_("Your role shows aggregate figures only."))
         if form.is_valid():
             data = form.cleaned_data
+            survey_round = data.get("survey_round")
+            if survey_round is not None:
+                scope = f"{scope}-putaran-{survey_round.pk}"
             try:
                 file = exports.analysis_export(
                     user=request.user,
-                    households=households,
+                    households=households(survey_round) if callable(households) else current,
                     scope=scope,
+                    survey_round=survey_round,
                     file_format=data["file_format"],
                     identified=data.get("identified", False),
                     purpose=data.get("purpose", ""),
@@ -53,7 +60,7 @@ def _page(request, *, title, households, scope, may_identify, personal, villages
         "title": title,
         "form": form,
         "personal": personal,
-        "count": households.count() if personal else 0,
+        "count": current.count() if personal else 0,
         "villages": villages,
         "command": exports.rerun_command(
             (form.data.get("file_format") if form.is_bound else None) or exports.PARQUET
@@ -92,7 +99,12 @@ def village_analysis_export(request, village_code: str):
 def programme_analysis_export(request, programme_id: int):
     programme = programme_get(user=request.user, pk=programme_id)  # else 404
     villages = list(programme_villages(user=request.user, programme=programme))
-    households = exports.programme_analysis_households(request.user, programme=programme)
+
+    def households(survey_round):
+        return exports.programme_analysis_households(
+            request.user, programme=programme, survey_round=survey_round
+        )
+
     personal = any(
         g.personal and g.organisation_id == programme.organisation_id
         for g in grants_for(request.user)
@@ -111,4 +123,5 @@ def programme_analysis_export(request, programme_id: int):
         may_identify=may_identify,
         personal=personal,
         villages=villages,
+        rounds=programme.survey_rounds.order_by("starts_on", "pk"),
     )

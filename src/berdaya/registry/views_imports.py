@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from berdaya.areas.models import Village
 from berdaya.core.access import visible_to
-from berdaya.core.errors import BerdayaError, PermissionDenied
+from berdaya.core.errors import BerdayaError, PermissionDenied, ValidationFailed
 from berdaya.core.jobs import workers_alive, workers_needed
 from berdaya.organisations.models import Organisation
+from berdaya.programmes.models import SurveyRound
 from berdaya.programmes.selectors import programme_get
 
 from . import import_report, xlsform
@@ -64,11 +65,25 @@ class ImportForm(forms.Form):
         ),
         required=False,
     )
+    # The round the imported surveys belong to: chosen here, never guessed from dates.
+    survey_round = forms.TypedChoiceField(
+        label=gettext_lazy("Survey round"),
+        help_text=gettext_lazy("The programme's survey round these surveys belong to."),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
 
     def __init__(self, *args, targets, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.programmes = {programme.pk: programme for programme, _mine in programmes}
         several = len({o.pk for o, _v in targets}) > 1
+        rounds = SurveyRound.objects.filter(
+            programme__organisation_id__in={o.pk for o, _v in targets}
+        ).select_related("programme")
+        self.fields["survey_round"].choices = [("", _("Not part of a survey round"))] + [
+            (r.pk, f"{r.name} · {r.programme.name}") for r in rounds.order_by("-starts_on", "pk")
+        ]
         villages = [
             (
                 f"{organisation.pk}:{village.code}",
@@ -163,7 +178,17 @@ def import_new(request):
     )
     if request.method == "POST" and form.is_valid():
         organisation, village, programme = form.cleaned_data["target"]
+        chosen = form.cleaned_data.get("survey_round")
+        survey_round = (
+            SurveyRound.objects.filter(pk=chosen, programme__organisation=organisation).first()
+            if chosen
+            else None
+        )
         try:
+            if chosen and survey_round is None:
+                raise ValidationFailed(
+                    _("Choose a survey round of this organisation."), field="survey_round"
+                )
             job = services.import_job_create(
                 user=request.user,
                 organisation=organisation,
@@ -173,6 +198,7 @@ def import_new(request):
                 uploaded_file=form.cleaned_data["file"],
                 include_rejected=form.cleaned_data["include_rejected"],
                 form_file=form.cleaned_data.get("form_file"),
+                survey_round=survey_round,
             )
         except BerdayaError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -86,6 +86,7 @@ class Context:
     schemes: Mapping[str, int]  # scheme code -> SocialProtectionScheme pk
     # username -> user pk of the organisation's people, for the enumerator a server names
     enumerators: Mapping[str, int] = field(default_factory=dict)
+    round_id: int | None = None  # the survey round the job's surveys belong to
 
     def surveyor(self, record) -> int | None:
         """The enumerator's user when the server named one we know; the importer only when
@@ -169,6 +170,7 @@ def prepare(
         if survey is not None:
             survey.pk = pk
             survey.extra = free_answers(record.extra)
+            survey.round_id = context.round_id
             household.latest_survey_id = pk
             surveys.append(survey)
     persons, heads = [], {}

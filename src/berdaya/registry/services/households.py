@@ -17,7 +17,7 @@ from berdaya.core.errors import ValidationFailed
 from berdaya.core.masking import mask_identifiers
 from berdaya.organisations.models import Organisation
 
-from .. import figures
+from .. import figures, rounds
 from ..building import free_answers, household_from_record, person_from_member, survey_from_record
 from ..duplicates import duplicate_signals_record, may_see
 from ..models import (
@@ -138,6 +138,7 @@ def household_register(
     consent_given: bool = False,
     programme_answers: dict | None = None,
     submission_uuid: str = "",
+    survey_round=None,
     user=None,
 ) -> Household:
     """Register one household with its members, survey answers and enrolments.
@@ -180,6 +181,7 @@ def household_register(
     )
     _refuse(report, organisation_id=organisation.pk, village_code=village.code, user=user)
     _check_programme_answers(organisation.pk, village.code, programme_answers)
+    check_survey_round(survey_round, organisation.pk, village.code)
     today = timezone.localdate()
     household = household_from_record(record, organisation_id=organisation.pk)
     if submission_uuid:
@@ -206,7 +208,10 @@ def household_register(
     )
     if survey_row:
         survey_row.extra = dict(programme_answers or {})
+        survey_row.round = survey_round
         survey_row.save()
+        if survey_round is not None:
+            rounds.rounds_changed([survey_round.pk])
         household.latest_survey = survey_row
         household.save(update_fields=["latest_survey"])
     for code in schemes:
@@ -253,11 +258,15 @@ def household_survey_record(
     surveyed_on: datetime.date,
     user=None,
     programme_answers: dict | None = None,
+    survey_round=None,
 ) -> HouseholdSurvey:
     """A new survey of living conditions; the earlier ones stay as history. Answers to the
     programme's own questions are kept by question name; a name no programme of the village
-    asks is refused."""
+    asks is refused. `survey_round` (a `programmes.SurveyRound` of a programme of the
+    household's organisation and village) is the round it belongs to: its figures are
+    computed again (`rounds.rounds_changed`)."""
     _check_programme_answers(household.organisation_id, household.village_id, programme_answers)
+    check_survey_round(survey_round, household.organisation_id, household.village_id)
     record = HouseholdRecord(
         village_code=household.village_id, members=[], survey=dict(survey), surveyed_on=surveyed_on
     )
@@ -282,13 +291,32 @@ def household_survey_record(
         today=surveyed_on,
     )
     row.extra = free_answers(programme_answers or {})
+    row.round = survey_round
     row.save()
     latest = household.surveys.order_by("-surveyed_on", "-pk").first()
     household.latest_survey = latest
     household.save(update_fields=["latest_survey", "updated_at"])
     _event(household, RegistryEvent.Kind.SURVEYED, surveyed_on, user=user)
     figures.household_changed(household)
+    if survey_round is not None:
+        rounds.rounds_changed([survey_round.pk])
     return row
+
+
+def check_survey_round(survey_round, organisation_id: int, village_code: str) -> None:
+    """A survey round must be one of a programme of the organisation covering the village."""
+    if survey_round is None:
+        return
+    programme = survey_round.programme
+    if (
+        programme.organisation_id != organisation_id
+        or not programme.coverage.filter(village_id=village_code).exists()
+    ):
+        raise ValidationFailed(
+            _("The survey round “%(round)s” is not of a programme in this village.")
+            % {"round": survey_round.name},
+            field="survey_round",
+        )
 
 
 def _scheme(household: Household, code: str) -> SocialProtectionScheme:

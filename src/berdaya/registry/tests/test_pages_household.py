@@ -62,13 +62,14 @@ def test_the_page_shows_members_with_masked_identifiers_and_everything_else(logi
 def test_earlier_surveys_stay_on_the_page(login, household):
     client = login("pendamping.girisekar")
     old_floor = household.latest_survey.get_floor_display()
+    surveys = household.surveys.count()  # the demo surveyed it in one or two rounds
     response = client.post(
         _url(household, "survei/"),
         {"surveyed_on": timezone.localdate().isoformat(), "floor": "ceramic", "water": "piped"},
     )
     assert response.status_code == 302
     page = client.get(_url(household))
-    assert len(page.context["earlier"]) == 1
+    assert len(page.context["earlier"]) == surveys
     assert old_floor in page.content.decode()
 
 
