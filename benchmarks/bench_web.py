@@ -376,6 +376,8 @@ def pages(port: int, cookies: dict) -> dict[str, str]:
             "partnerships": f"/kemitraan/program/{number}/",
             "advocacy cases": f"/advokasi/program/{number}/",
             "reports": f"/laporan/program/{number}/",
+            "poverty over time": f"/program/{number}/kemiskinan/",
+            "village poverty over time": f"/program/{number}/desa/{village}/kemiskinan/",
         }
         _, manage = client.request("GET", f"/publik/program/{number}/")
         public = re.search(rb'href="(/publik/[a-z0-9-]+/)"', manage)

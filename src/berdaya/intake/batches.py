@@ -29,10 +29,8 @@ from django.utils.translation import gettext as _
 
 from berdaya.registry.importers import KoboImporter, OdkImporter
 from berdaya.registry.importers.kobo import LAYOUT as KOBO_LAYOUT
-from berdaya.registry.importers.linked import members_table, no_members_table
 from berdaya.registry.importers.odk import LAYOUT as ODK_LAYOUT
 from berdaya.registry.importers.tables import Table, TableError, file_problem
-from berdaya.registry.xlsform import MEMBERS_REPEAT
 
 # The registry import's source for a pulled batch, by connection kind.
 SOURCES = {"kobo": "kobo-api", "odk": "odk-api"}
@@ -304,24 +302,12 @@ def decode(data: bytes, filename: str) -> list[Table]:
     return tables
 
 
-def _pick(tables: list[Table], filename: str, layout, *, form, members_sheet: str, named):
+def _main_of(tables: list[Table], filename: str, layout) -> Table:
+    """The batch's submissions (the table with the key and no parent)."""
     mains = [t for t in tables if t.has(layout.key) and not t.has(layout.parent)]
-    repeats = [t for t in tables if t.has(layout.parent)]
     if not mains:
         raise TableError(file_problem(filename, _("This pulled batch has no submissions.")))
-    members = members_table(repeats, form=form, chosen=members_sheet, named=named)
-    if members is None:
-        raise no_members_table(
-            filename,
-            repeats,
-            members_sheet,
-            _(
-                "The server's submissions have no repeat for the household members (Berdaya's "
-                "form calls it “%(repeat)s”)."
-            )
-            % {"repeat": MEMBERS_REPEAT},
-        )
-    return mains[0], members
+    return mains[0]
 
 
 class PulledKoboImporter(KoboImporter):
@@ -329,15 +315,11 @@ class PulledKoboImporter(KoboImporter):
 
     source = SOURCES["kobo"]
 
-    def tables(self, data: bytes, filename: str, *, form, members_sheet: str = ""):
-        return _pick(
-            decode(data, filename),
-            filename,
-            KOBO_LAYOUT,
-            form=form,
-            members_sheet=members_sheet,
-            named=lambda t: t.name == MEMBERS_REPEAT,
-        )
+    def all_tables(self, data: bytes, filename: str) -> list[Table]:
+        return decode(data, filename)
+
+    def main_table(self, tables, filename, *, form) -> Table:
+        return _main_of(tables, filename, KOBO_LAYOUT)
 
 
 class PulledOdkImporter(OdkImporter):
@@ -345,15 +327,11 @@ class PulledOdkImporter(OdkImporter):
 
     source = SOURCES["odk"]
 
-    def tables(self, data: bytes, filename: str, *, form, members_sheet: str = ""):
-        return _pick(
-            decode(data, filename),
-            filename,
-            ODK_LAYOUT,
-            form=form,
-            members_sheet=members_sheet,
-            named=lambda t: t.name.lower().endswith(f"-{MEMBERS_REPEAT}.csv"),
-        )
+    def all_tables(self, data: bytes, filename: str) -> list[Table]:
+        return decode(data, filename)
+
+    def main_table(self, tables, filename, *, form) -> Table:
+        return _main_of(tables, filename, ODK_LAYOUT)
 
 
 PULLED_IMPORTERS = {

@@ -508,6 +508,7 @@ def _hand_over(pull: Pull, connection, user, fetched, remotes: list[Remote]) -> 
             include_rejected=connection.include_rejected,
             created_by=user,
         )
+        job.villages.set([connection.village_id])  # the villages the import may write
         pull.rows = batch.row_ids(keep)
         pull.import_job = job
         pull.status = Pull.Status.HANDED_OVER

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from berdaya.registry.importers.samples import member_answer
 from berdaya.registry.xlsform import HOUSEHOLD, MEMBER, MEMBERS_REPEAT, NO, YES
 
 
@@ -273,7 +274,7 @@ def kobo_submission(record, form, *, number, review=None, submitter=None) -> dic
         {
             f"{q.group}/{q.name}": value
             for q in _questions(form, MEMBER)
-            if (value := _kobo_value(getattr(member, q.key), q)) is not None
+            if (value := _kobo_value(member_answer(member, q), q)) is not None
         }
         for member in record.members
     ]
@@ -340,7 +341,7 @@ def odk_submission(record, form, *, review=None, submitter="Pendamping", edited_
     }
     members = [
         {
-            **{q.name: _odk_value(getattr(member, q.key), q) for q in _questions(form, MEMBER)},
+            **{q.name: _odk_value(member_answer(member, q), q) for q in _questions(form, MEMBER)},
             "__id": f"{record.uuid[:8]}{position:032x}"[:40],
             "__Submissions-id": key,
         }

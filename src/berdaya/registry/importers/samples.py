@@ -189,7 +189,7 @@ def _household_answer(record: ImportedHousehold, question: Question):
     return record.survey.get(key)
 
 
-def _member_answer(member: MemberRecord, question: Question):
+def member_answer(member: MemberRecord, question: Question):
     if not question.key:
         return None
     if question.key.startswith("network."):  # picked ids (a list) or names as written
@@ -309,7 +309,7 @@ def kobo_xlsx(
             member_index += 1
             members.append(
                 [
-                    *_render(member_columns, _member_answer, member),
+                    *_render(member_columns, member_answer, member),
                     *(member_index, main_name, index, 100000 + index, record.uuid, submitted),
                 ]
             )
@@ -446,7 +446,7 @@ def odk_zip(
         for position, member in enumerate(record.members, start=1):
             member_rows.append(
                 [
-                    *_render(member_columns, _member_answer, member),
+                    *_render(member_columns, member_answer, member),
                     key,
                     f"{key}/{MEMBERS_REPEAT}[{position}]",
                 ]
@@ -472,7 +472,7 @@ def template_rows(records: Iterable[ImportedHousehold], form: Form) -> list[list
                 elif question.key in {"latitude", "longitude"}:
                     row.append(getattr(record, question.key))
                 elif question.level == MEMBER:
-                    row.append(_cell(_member_answer(member, question)))
+                    row.append(_cell(member_answer(member, question)))
                 else:
                     row.append(_cell(_household_answer(record, question)))
             rows.append(row)
