@@ -11,9 +11,11 @@ Beyond `BERDAYA_MAP_POINT_LIMIT` households everyone gets the grid, counted in t
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Case,
@@ -40,7 +42,12 @@ from berdaya.core.access import village_codes_for, visible_to
 from berdaya.groups.models import Group
 from berdaya.programmes.models import Programme
 from berdaya.registry.indicators import PovertyStatus
-from berdaya.registry.models import Enrolment, Household, SocialProtectionScheme
+from berdaya.registry.models import (
+    Enrolment,
+    Household,
+    SocialProtectionScheme,
+    VillageRegistryFigures,
+)
 from berdaya.registry.selectors import households_for_figures, schemes_for
 
 from . import geo
@@ -59,6 +66,22 @@ EXACT_MIN_CELL = 0.002
 # A programme map shows a village at its households' centroid only when at least this many
 # are mapped, for those who may not see personal data (one household's centroid is its home).
 CENTROID_MIN_HOUSEHOLDS = 10
+# Counting a large village's households per cell reads all of them: the counts are kept
+# until the villages' stored figures change (every change to a household marks them).
+COUNTS_TIMEOUT = 24 * 3600
+
+
+def _counts_key(kind: str, organisation_id: int, codes, *parts) -> str:
+    """A cache key that changes whenever a household of the villages changes: their
+    stored figures' row moves (`stale`/`changed_at` at once, `computed_at` after)."""
+    stamp = sorted(
+        VillageRegistryFigures.objects.filter(
+            organisation_id=organisation_id, village_id__in=list(codes)
+        ).values_list("village_id", "stale", "changed_at", "computed_at")
+    )
+    return (
+        f"maps:{kind}:" + hashlib.sha256(repr((organisation_id, stamp, parts)).encode()).hexdigest()
+    )
 
 
 def _categories(colour: str) -> list[tuple[str, str]]:
@@ -171,8 +194,17 @@ def village_map(
         )
     households = households.annotate(category=_category_expression(colour, scheme))
     located = households.filter(latitude__isnull=False, longitude__isnull=False)
-    total = households.count()
-    mapped = located.count()
+    key = None
+    if organisation_id is not None:
+        key = _counts_key(
+            "village", organisation_id, [village.code], colour, scheme and scheme.pk, exact
+        )
+    counted = cache.get(key) if key else None
+    if counted is None:
+        counted = _village_counts(households, located, exact=exact)
+        if key:
+            cache.set(key, counted, COUNTS_TIMEOUT)
+    total, mapped, counts, cell_size, cells = counted
     result = VillageMap(
         village=village,
         organisation_id=organisation_id,
@@ -182,12 +214,13 @@ def village_map(
         schemes=schemes,
         households=total,
         without_gps=total - mapped,
+        cell_size=cell_size,
+        cells=cells,
     )
-    counts = dict(located.order_by().values_list("category").annotate(n=Count("pk")))
     result.legend = [
         Legend(code, label, counts.get(code, 0)) for code, label in _categories(colour)
     ]
-    if exact and mapped <= settings.BERDAYA_MAP_POINT_LIMIT:
+    if _points_shown(exact, mapped):
         template = reverse("registry:household-detail", args=[0]).replace("/0/", "/{}/")
         result.points = [
             [round(lat, 6), round(lng, 6), category, template.format(pk)]
@@ -195,14 +228,28 @@ def village_map(
                 "pk", "latitude", "longitude", "category"
             )
         ]
-    elif mapped:
-        result.cell_size, result.cells = _grid(
+    result.places = _places(user, village, organisation_id)
+    return result
+
+
+def _points_shown(exact: bool, mapped: int) -> bool:
+    return exact and mapped <= settings.BERDAYA_MAP_POINT_LIMIT
+
+
+def _village_counts(households: QuerySet, located: QuerySet, *, exact: bool) -> tuple:
+    """(households, mapped, households per category, cell size, cells): what the map shows
+    about all of the village's households, counted in the database."""
+    total = households.count()
+    mapped = located.count()
+    counts = dict(located.order_by().values_list("category").annotate(n=Count("pk")))
+    cell_size, cells = None, []
+    if mapped and not _points_shown(exact, mapped):
+        cell_size, cells = _grid(
             located,
             minimum=EXACT_MIN_CELL if exact else AGGREGATE_MIN_CELL,
             suppress=not exact,
         )
-    result.places = _places(user, village, organisation_id)
-    return result
+    return total, mapped, counts, cell_size, cells
 
 
 def _households(user, village: Village, organisation_id: int | None, *, exact: bool) -> QuerySet:
@@ -370,22 +417,11 @@ def programme_map(*, user, programme: Programme, villages: QuerySet[Village]) ->
     households = Household.objects.filter(
         organisation_id=organisation_id, village_id__in=codes, status=Household.Status.ACTIVE
     ).filter(pk__in=households_for_figures(user).values("pk"))
-    # One grouped query for all villages. The aggregates must not be named like a field of
-    # Household (`latitude` would raise FieldError), hence centre_*.
-    rows = {
-        row["village_id"]: row
-        for row in households.order_by()
-        .values("village_id")
-        .annotate(
-            total=Count("pk"),
-            mapped=Count("pk", filter=Q(latitude__isnull=False, longitude__isnull=False)),
-            poor=Count(
-                "pk", filter=Q(figures__poverty_status__in=sorted(PovertyStatus.POOR_OR_SEVERE))
-            ),
-            centre_latitude=Avg("latitude", filter=Q(longitude__isnull=False)),
-            centre_longitude=Avg("longitude", filter=Q(latitude__isnull=False)),
-        )
-    }
+    key = _counts_key("programme", organisation_id, codes, sorted(codes))
+    rows = cache.get(key)
+    if rows is None:
+        rows = _programme_counts(households)
+        cache.set(key, rows, COUNTS_TIMEOUT)
     entered = {
         location.village_id: location
         for location in visible_to(
@@ -418,3 +454,22 @@ def programme_map(*, user, programme: Programme, villages: QuerySet[Village]) ->
             )
         )
     return ProgrammeMap(programme=programme, villages=places)
+
+
+def _programme_counts(households: QuerySet) -> dict:
+    # One grouped query for all villages. The aggregates must not be named like a field of
+    # Household (`latitude` would raise FieldError), hence centre_*.
+    return {
+        row["village_id"]: row
+        for row in households.order_by()
+        .values("village_id")
+        .annotate(
+            total=Count("pk"),
+            mapped=Count("pk", filter=Q(latitude__isnull=False, longitude__isnull=False)),
+            poor=Count(
+                "pk", filter=Q(figures__poverty_status__in=sorted(PovertyStatus.POOR_OR_SEVERE))
+            ),
+            centre_latitude=Avg("latitude", filter=Q(longitude__isnull=False)),
+            centre_longitude=Avg("longitude", filter=Q(latitude__isnull=False)),
+        )
+    }
