@@ -90,6 +90,7 @@ def person_export(*, user, person: Person) -> dict:
             "surveys": [
                 {
                     "surveyed_on": s.surveyed_on.isoformat(),
+                    "survey_round": s.round.name if s.round_id else None,
                     **{
                         f.name: getattr(s, f.name)
                         for f in s._meta.concrete_fields
@@ -100,6 +101,7 @@ def person_export(*, user, person: Person) -> dict:
                             "surveyed_on",
                             "surveyed_by",
                             "created_at",
+                            "round",
                         }
                     },
                 }

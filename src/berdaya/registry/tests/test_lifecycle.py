@@ -98,8 +98,10 @@ def test_a_merge_closes_one_household_and_never_deletes_it(demo):
 def test_a_new_survey_keeps_the_earlier_one(demo):
     household = _household(demo)
     first = household.latest_survey
+    # After the demo's latest survey (its second survey round), so this one is the latest.
+    later = max(ON, first.surveyed_on + datetime.timedelta(days=1))
     household_survey_record(
-        household=household, survey={"floor": "ceramic", "water": "piped"}, surveyed_on=ON
+        household=household, survey={"floor": "ceramic", "water": "piped"}, surveyed_on=later
     )
     household.refresh_from_db()
     assert household.latest_survey.floor == "ceramic"
