@@ -11,7 +11,6 @@ Beyond `BERDAYA_MAP_POINT_LIMIT` households everyone gets the grid, counted in t
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -41,13 +40,9 @@ from berdaya.community.selectors import figures_organisation
 from berdaya.core.access import village_codes_for, visible_to
 from berdaya.groups.models import Group
 from berdaya.programmes.models import Programme
+from berdaya.registry.figures import changes_key
 from berdaya.registry.indicators import PovertyStatus
-from berdaya.registry.models import (
-    Enrolment,
-    Household,
-    SocialProtectionScheme,
-    VillageRegistryFigures,
-)
+from berdaya.registry.models import Enrolment, Household, SocialProtectionScheme
 from berdaya.registry.selectors import households_for_figures, schemes_for
 
 from . import geo
@@ -67,21 +62,8 @@ EXACT_MIN_CELL = 0.002
 # are mapped, for those who may not see personal data (one household's centroid is its home).
 CENTROID_MIN_HOUSEHOLDS = 10
 # Counting a large village's households per cell reads all of them: the counts are kept
-# until the villages' stored figures change (every change to a household marks them).
+# until one of its households changes (`registry.figures.changes_key`).
 COUNTS_TIMEOUT = 24 * 3600
-
-
-def _counts_key(kind: str, organisation_id: int, codes, *parts) -> str:
-    """A cache key that changes whenever a household of the villages changes: their
-    stored figures' row moves (`stale`/`changed_at` at once, `computed_at` after)."""
-    stamp = sorted(
-        VillageRegistryFigures.objects.filter(
-            organisation_id=organisation_id, village_id__in=list(codes)
-        ).values_list("village_id", "stale", "changed_at", "computed_at")
-    )
-    return (
-        f"maps:{kind}:" + hashlib.sha256(repr((organisation_id, stamp, parts)).encode()).hexdigest()
-    )
 
 
 def _categories(colour: str) -> list[tuple[str, str]]:
@@ -196,8 +178,11 @@ def village_map(
     located = households.filter(latitude__isnull=False, longitude__isnull=False)
     key = None
     if organisation_id is not None:
-        key = _counts_key(
-            "village", organisation_id, [village.code], colour, scheme and scheme.pk, exact
+        key = changes_key(
+            "maps:village",
+            organisation_id=organisation_id,
+            codes=[village.code],
+            parts=(colour, scheme and scheme.pk, exact),
         )
     counted = cache.get(key) if key else None
     if counted is None:
@@ -417,7 +402,7 @@ def programme_map(*, user, programme: Programme, villages: QuerySet[Village]) ->
     households = Household.objects.filter(
         organisation_id=organisation_id, village_id__in=codes, status=Household.Status.ACTIVE
     ).filter(pk__in=households_for_figures(user).values("pk"))
-    key = _counts_key("programme", organisation_id, codes, sorted(codes))
+    key = changes_key("maps:programme", organisation_id=organisation_id, codes=codes)
     rows = cache.get(key)
     if rows is None:
         rows = _programme_counts(households)

@@ -611,16 +611,27 @@ def village_income(
     return result | income_measures(frame, {village_code: line.amount}, by="dusun")
 
 
+def changes_key(kind: str, *, organisation_id: int, codes: Iterable[str], parts=()) -> str:
+    """A cache key for what is counted over the villages' households, that changes with
+    every change to one of them: their stored figures' row moves (`stale` and `changed_at`
+    at once, `computed_at` after the recomputation)."""
+    stamp = sorted(
+        VillageRegistryFigures.objects.filter(
+            organisation_id=organisation_id, village_id__in=list(codes)
+        ).values_list("village_id", "stale", "changed_at", "computed_at")
+    )
+    digest = hashlib.sha256(repr((organisation_id, stamp, tuple(parts))).encode()).hexdigest()
+    return f"{kind}:{digest}"
+
+
 def programme_income(*, organisation_id: int, codes: Iterable[str]) -> dict:
     """The same over a programme's villages, by the analysis on all their households
     together (not an average of villages), each household against its village's line;
     the Gini is decomposed by village. Read from the stored figures (one indexed query
     for the households' spending, the villages' lines from their rows)."""
     rows = village_rows(organisation_id=organisation_id, codes=codes)
-    # The households' spending is read once per change of the villages' figures (their
-    # computed_at moves with every recomputation), not on every request of the page.
-    stamp = sorted((row.village_id, str(row.computed_at)) for row in rows)
-    key = "programme-income:" + hashlib.sha256(repr((organisation_id, stamp)).encode()).hexdigest()
+    # The households' spending is read once per change of the villages, not per request.
+    key = changes_key("programme-income", organisation_id=organisation_id, codes=codes)
     cached = cache.get(key)
     if cached is None:
         cached = _programme_income(organisation_id, rows)
@@ -735,6 +746,7 @@ def figures_rebuild(
 
 
 __all__ = [
+    "changes_key",
     "deferred",
     "figures_rebuild",
     "household_changed",
